@@ -1,0 +1,140 @@
+package dev.kiln.api;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.auth.Caller;
+import dev.kiln.service.Cluster;
+import dev.kiln.service.PodService;
+import dev.kiln.service.WorkloadService;
+import dev.kiln.workload.Json;
+import dev.kiln.workload.KilnException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP server: every route, the error mapping, body limits and request metrics. */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+    private final Javalin app;
+    private final List<Route> routes;
+    private final List<String> registered = Collections.synchronizedList(new ArrayList<>());
+    private final byte[] openApi;
+
+    public record Settings(String bind, int port, long maxBodyBytes, String version) {}
+
+    public ApiServer(
+            Settings settings, WorkloadService workloads, PodService pods, Cluster cluster, Clock clock,
+            Function<Context, Caller> callers, PrometheusMeterRegistry metrics) {
+        requireNonNull(settings, "settings is null");
+        List<Route> all = new ArrayList<>();
+        all.addAll(new WorkloadRoutes(workloads, pods, cluster, clock, callers, settings.maxBodyBytes()).routes());
+        all.addAll(new ClusterRoutes(cluster).routes());
+        all.add(new Route(HandlerType.GET, "/healthz", "Liveness of the server", null, Health.class, List.of(),
+                ctx -> Http.json(ctx, new Health("ok"))));
+        all.add(new Route(HandlerType.GET, "/metrics", "Prometheus metrics (text format)", null, null, List.of(),
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape())));
+        all.add(new Route(HandlerType.GET, "/openapi.json", "This document", null, null, List.of(),
+                ctx -> ctx.contentType("application/json").result(openApiBytes())));
+        this.routes = List.copyOf(all);
+        this.openApi = Json.writeBytes(OpenApi.document(routes, settings.version()));
+
+        this.app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = settings.maxBodyBytes();
+            config.jetty.host = settings.bind();
+            config.jetty.port = settings.port();
+            config.events.handlerAdded(info -> registered.add(info.getHttpMethod().name() + " " + info.getPath()));
+            config.requestLogger.http((ctx, ms) -> record(metrics, ctx, ms));
+            for (Route route : routes) {
+                config.routes.addHttpHandler(route.method(), route.path(), route.handler());
+            }
+            config.routes.exception(KilnException.class, (e, ctx) -> Http.json(ctx.status(ApiErrors.status(e)), ApiErrors.body(e)));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                Http.json(ctx.status(500), new Views.ErrorResponse("Internal", "internal error; see the server log", null));
+            });
+            config.routes.error(404, "*", ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    error(ctx, 404, "no route " + ctx.method() + " " + ctx.path());
+                }
+            });
+            config.routes.error(405, "*", ctx -> error(ctx, 405, "method " + ctx.method() + " not allowed on " + ctx.path()));
+        });
+    }
+
+    public record Health(String status) {}
+
+    private static void error(Context ctx, int status, String message) {
+        String code = switch (status) {
+            case 400 -> "BadRequest";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "NotFound";
+            case 405 -> "MethodNotAllowed";
+            case 413 -> "PayloadTooLarge";
+            case 415 -> "UnsupportedMediaType";
+            default -> status >= 500 ? "Internal" : "BadRequest";
+        };
+        Http.json(ctx.status(status), new Views.ErrorResponse(code, message, null));
+    }
+
+    private static void record(PrometheusMeterRegistry metrics, Context ctx, Float ms) {
+        String route;
+        try {
+            route = ctx.endpoint().path;
+        } catch (RuntimeException e) {
+            route = "unmatched";
+        }
+        Timer.builder("kiln.http.requests")
+                .description("HTTP requests by route")
+                .tag("method", ctx.method().name())
+                .tag("route", route)
+                .tag("status", Integer.toString(ctx.statusCode()))
+                .publishPercentileHistogram(false)
+                .register(metrics)
+                .record((long) (ms * 1_000_000), TimeUnit.NANOSECONDS);
+    }
+
+    private byte[] openApiBytes() {
+        return openApi;
+    }
+
+    public int start() {
+        app.start();
+        return app.port();
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** "METHOD /path" of every route the documented list holds. */
+    public List<String> documentedRoutes() {
+        return routes.stream().map(r -> r.method().name() + " " + r.path()).toList();
+    }
+
+    /** "METHOD /path" of every handler Javalin actually registered. */
+    public List<String> registeredRoutes() {
+        return List.copyOf(registered);
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,188 @@
+package dev.kiln.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.api.ApiServer;
+import dev.kiln.auth.Caller;
+import dev.kiln.service.Cluster;
+import dev.kiln.service.PodService;
+import dev.kiln.service.WorkloadService;
+import dev.kiln.store.Database;
+import dev.kiln.store.WorkloadStore;
+import dev.kiln.workload.Node;
+import dev.kiln.workload.Quantities;
+import dev.kiln.workload.Quota;
+import dev.kiln.workload.WorkloadIds;
+import dev.kiln.workload.WorkloadValidator;
+import dev.kiln.workload.Workspace;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** One running Kiln: database, services, API. The only place that wires the parts together. */
+public final class Kiln implements AutoCloseable {
+    public static final String VERSION = "0.1.0";
+    private static final Pattern TAINT = Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_./]*(=[-A-Za-z0-9_.]*)?:(NoSchedule|PreferNoSchedule|NoExecute)");
+
+    private final Database database;
+    private final ApiServer api;
+    private final String url;
+
+    private Kiln(Database database, ApiServer api, String url) {
+        this.database = database;
+        this.api = api;
+        this.url = url;
+    }
+
+    public static Kiln start(KilnConfig config, Clock clock) {
+        requireNonNull(config, "config is null");
+        if (!config.runtime().type().equals("local")) {
+            throw new KilnConfig.ConfigException("runtime.type '" + config.runtime().type()
+                    + "' is not available in this build; allowed: local");
+        }
+        Path dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new KilnConfig.ConfigException("dataDir " + dataDir + ": " + e.getMessage());
+        }
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(config.cluster().timeZone());
+        } catch (RuntimeException e) {
+            throw new KilnConfig.ConfigException("cluster.timeZone: '" + config.cluster().timeZone() + "' is not a time zone");
+        }
+        List<Node> nodes = nodes(config, dataDir);
+        List<Workspace> workspaces = workspaces(config, nodes);
+
+        Database database = Database.open(config.databaseUrl(), config.database().user(), config.database().password());
+        try {
+            WorkloadStore store = new WorkloadStore(database);
+            Cluster cluster = new Cluster(config.cluster().id(), zone, false, nodes, workspaces, store);
+            WorkloadService workloads = new WorkloadService(store, new WorkloadValidator(cluster),
+                    new WorkloadIds(new SecureRandom()), clock, cluster.id(), id -> {});
+            PodService pods = new NoPods();
+            Caller local = localAdmin();
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            ApiServer api = new ApiServer(
+                    new ApiServer.Settings(config.server().bind(), config.server().port(), config.server().maxBodyBytes(), VERSION),
+                    workloads, pods, cluster, clock, ctx -> local, metrics);
+            int port = api.start();
+            String host = config.server().bind().contains(":") ? "[" + config.server().bind() + "]" : config.server().bind();
+            return new Kiln(database, api, "http://" + host + ":" + port);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    static Caller localAdmin() {
+        String name = System.getProperty("user.name", "local");
+        String id = WorkloadIds.normalise(name).orElse("local");
+        return new Caller(id, name, true, Set.of());
+    }
+
+    private static List<Node> nodes(KilnConfig config, Path dataDir) {
+        if (config.nodes().isEmpty()) {
+            return List.of(HostNode.probe(dataDir));
+        }
+        Node host = HostNode.probe(dataDir);
+        List<Node> nodes = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < config.nodes().size(); i++) {
+            KilnConfig.NodeConfig n = config.nodes().get(i);
+            String key = "nodes[" + i + "]";
+            if (n.name() == null || !WorkloadIds.isValid(n.name())) {
+                throw new KilnConfig.ConfigException(key + ".name: '" + n.name() + "' must match [a-z0-9-]{1,63}");
+            }
+            if (!names.add(n.name())) {
+                throw new KilnConfig.ConfigException(key + ".name: node '" + n.name() + "' is configured twice");
+            }
+            long cpu = n.cpu() == null ? host.cpuMillis() : Quantities.cpuMillis(n.cpu())
+                    .orElseThrow(() -> new KilnConfig.ConfigException(key + ".cpu: '" + n.cpu() + "' is not a cpu quantity"));
+            long gpu = n.gpu() == null ? 0 : Quantities.count(n.gpu())
+                    .orElseThrow(() -> new KilnConfig.ConfigException(key + ".gpu: '" + n.gpu() + "' is not a whole number"));
+            long memory = n.memory() == null ? host.memoryBytes() : Quantities.bytes(n.memory())
+                    .orElseThrow(() -> new KilnConfig.ConfigException(key + ".memory: '" + n.memory() + "' is not a quantity"));
+            long storage = n.ephemeralStorage() == null ? host.ephemeralBytes() : Quantities.bytes(n.ephemeralStorage())
+                    .orElseThrow(() -> new KilnConfig.ConfigException(key + ".ephemeralStorage: '" + n.ephemeralStorage() + "' is not a quantity"));
+            List<String> taints = n.taints() == null ? List.of() : n.taints();
+            for (String t : taints) {
+                if (!TAINT.matcher(t).matches()) {
+                    throw new KilnConfig.ConfigException(key + ".taints: '" + t + "' is not key[=value]:NoSchedule|PreferNoSchedule|NoExecute");
+                }
+            }
+            nodes.add(new Node(n.name(), cpu, gpu, memory, storage, n.labels() == null ? Map.of() : n.labels(), taints));
+        }
+        return nodes;
+    }
+
+    private static List<Workspace> workspaces(KilnConfig config, List<Node> nodes) {
+        List<Workspace> out = new ArrayList<>();
+        Set<String> ids = new LinkedHashSet<>();
+        for (int i = 0; i < config.workspaces().size(); i++) {
+            KilnConfig.WorkspaceConfig w = config.workspaces().get(i);
+            String key = "workspaces[" + i + "]";
+            if (w.id() == null || !WorkloadIds.isValid(w.id())) {
+                throw new KilnConfig.ConfigException(key + ".id: '" + w.id() + "' must match [a-z0-9-]{1,63}");
+            }
+            if (!ids.add(w.id())) {
+                throw new KilnConfig.ConfigException(key + ".id: workspace '" + w.id() + "' is configured twice");
+            }
+            Set<String> nodeNames = null;
+            if (w.nodes() != null) {
+                nodeNames = new LinkedHashSet<>(w.nodes());
+                for (String n : w.nodes()) {
+                    if (nodes.stream().noneMatch(node -> node.name().equals(n))) {
+                        throw new KilnConfig.ConfigException(key + ".nodes: node '" + n + "' is not configured");
+                    }
+                }
+            }
+            Quota quota = null;
+            if (w.quota() != null) {
+                var q = w.quota();
+                quota = new Quota(
+                        q.cpu() == null ? null : Quantities.cpuMillis(q.cpu()).orElseThrow(() -> new KilnConfig.ConfigException(key + ".quota.cpu: '" + q.cpu() + "' is not a cpu quantity")),
+                        q.gpu() == null ? null : Quantities.count(q.gpu()).orElseThrow(() -> new KilnConfig.ConfigException(key + ".quota.gpu: '" + q.gpu() + "' is not a whole number")),
+                        q.memory() == null ? null : Quantities.bytes(q.memory()).orElseThrow(() -> new KilnConfig.ConfigException(key + ".quota.memory: '" + q.memory() + "' is not a quantity")));
+            }
+            boolean isDefault = w.id().equals("default");
+            out.add(new Workspace(w.id(), nodeNames, w.nodeSelector() == null ? Map.of() : w.nodeSelector(), quota,
+                    w.members() == null ? Set.of() : Set.copyOf(w.members()), isDefault && w.members() == null));
+        }
+        if (!ids.contains("default")) {
+            out.add(new Workspace("default", null, Map.of(), null, Set.of(), true));
+        }
+        return out;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    public ApiServer api() {
+        return api;
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        database.close();
+    }
+}

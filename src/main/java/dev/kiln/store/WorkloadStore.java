@@ -1,0 +1,306 @@
+package dev.kiln.store;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.kiln.workload.Condition;
+import dev.kiln.workload.Json;
+import dev.kiln.workload.Phase;
+import dev.kiln.workload.Workload;
+import dev.kiln.workload.WorkloadSpec;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.Update;
+
+/**
+ * Workloads in the database. Every method is one transaction; an update is a compare-and-set on the row's
+ * version, and losing that race is a normal outcome ({@code false}), not an exception.
+ */
+public final class WorkloadStore {
+    private static final int MAX_MESSAGE = 4000;
+    private static final String COLUMNS = "id, uid, workspace_id, kind, display_name, description, user_id, user_name,"
+            + " cluster_id, phase, message, priority, creation_time, start_time, end_time, deletion_time,"
+            + " dispatch_count, scheduler_order, retried, stop_requested, node_port, k8s_object_uid, deleted, version,"
+            + " spec, status";
+
+    private final Database database;
+
+    public WorkloadStore(Database database) {
+        this.database = requireNonNull(database, "database is null");
+    }
+
+    /** Thrown by {@link #insert} when the id is taken (by a live or a deleted workload). */
+    public static final class DuplicateIdException extends RuntimeException {
+        DuplicateIdException(String id) {
+            super("workload id " + id + " is taken", null, false, false);
+        }
+    }
+
+    public void insert(Workload w) {
+        try {
+            database.jdbi().useHandle(h -> bindAll(h.createUpdate("INSERT INTO workloads (" + COLUMNS + ") VALUES ("
+                    + ":id, :uid, :workspace_id, :kind, :display_name, :description, :user_id, :user_name,"
+                    + " :cluster_id, :phase, :message, :priority, :creation_time, :start_time, :end_time,"
+                    + " :deletion_time, :dispatch_count, :scheduler_order, :retried, :stop_requested, :node_port,"
+                    + " :k8s_object_uid, :deleted, 0, :spec, :status)"), w).execute());
+        } catch (RuntimeException e) {
+            if (isUniqueViolation(e)) {
+                throw new DuplicateIdException(w.id());
+            }
+            throw e;
+        }
+    }
+
+    /** A live (not deleted) workload. */
+    public Optional<Workload> find(String id) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM workloads WHERE id = :id AND NOT deleted")
+                .bind("id", id)
+                .map(WorkloadStore::map)
+                .findOne());
+    }
+
+    /** Any workload, deleted ones included (audit, dependency checks). */
+    public Optional<Workload> findIncludingDeleted(String id) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM workloads WHERE id = :id")
+                .bind("id", id)
+                .map(WorkloadStore::map)
+                .findOne());
+    }
+
+    public boolean exists(String id) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM workloads WHERE id = :id AND NOT deleted")
+                .bind("id", id)
+                .mapTo(Integer.class)
+                .one()) > 0;
+    }
+
+    /** Writes {@code w} if the stored row still has {@code w.version()}; false when someone else got there first. */
+    public boolean update(Workload w) {
+        return database.jdbi().withHandle(h -> bindAll(h.createUpdate("UPDATE workloads SET"
+                        + " phase = :phase, message = :message, priority = :priority, description = :description,"
+                        + " start_time = :start_time, end_time = :end_time, deletion_time = :deletion_time,"
+                        + " dispatch_count = :dispatch_count, scheduler_order = :scheduler_order, retried = :retried,"
+                        + " stop_requested = :stop_requested, node_port = :node_port, k8s_object_uid = :k8s_object_uid,"
+                        + " deleted = :deleted, spec = :spec, status = :status, version = version + 1"
+                        + " WHERE id = :id AND version = :version"), w)
+                .bind("version", w.version())
+                .execute()) == 1;
+    }
+
+    /** Live workloads in any of these phases, oldest first. */
+    public List<Workload> findByPhases(List<Phase> phases) {
+        if (phases.isEmpty()) {
+            return List.of();
+        }
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS
+                        + " FROM workloads WHERE NOT deleted AND phase IN (<phases>) ORDER BY creation_time, id")
+                .bindList("phases", phases.stream().map(Enum::name).toList())
+                .map(WorkloadStore::map)
+                .list());
+    }
+
+    /** Records the scheduler's view of pending workloads (position and reason) without touching their version. */
+    public void updateQueueInfo(Map<String, QueueInfo> info) {
+        if (info.isEmpty()) {
+            return;
+        }
+        database.jdbi().useTransaction(h -> {
+            var batch = h.prepareBatch("UPDATE workloads SET scheduler_order = :order, message = :message"
+                    + " WHERE id = :id AND phase = 'Pending' AND (scheduler_order <> :order OR message <> :message)");
+            info.forEach((id, q) -> batch.bind("id", id).bind("order", q.order()).bind("message", truncate(q.message())).add());
+            batch.execute();
+        });
+    }
+
+    public record QueueInfo(int order, String message) {}
+
+    public boolean nodePortInUse(int port, String exceptId) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM workloads WHERE node_port = :port"
+                        + " AND NOT deleted AND phase NOT IN ('Succeeded', 'Failed', 'Stopped') AND id <> :except")
+                .bind("port", port)
+                .bind("except", exceptId == null ? "" : exceptId)
+                .mapTo(Integer.class)
+                .one()) > 0;
+    }
+
+    public record Page(long totalCount, List<Workload> items) {}
+
+    public Page list(WorkloadQuery q) {
+        StringBuilder where = new StringBuilder(" WHERE NOT deleted");
+        Map<String, Object> binds = new HashMap<>();
+        if (q.workspaceIds() != null) {
+            if (q.workspaceIds().isEmpty()) {
+                return new Page(0, List.of());
+            }
+            where.append(" AND workspace_id IN (<workspaces>)");
+        }
+        if (q.phases() != null && !q.phases().isEmpty()) {
+            where.append(" AND phase IN (<phases>)");
+        }
+        if (q.kinds() != null && !q.kinds().isEmpty()) {
+            where.append(" AND kind IN (<kinds>)");
+        }
+        if (q.clusterId() != null) {
+            where.append(" AND cluster_id = :cluster_id");
+            binds.put("cluster_id", q.clusterId());
+        }
+        if (q.userId() != null) {
+            where.append(" AND user_id = :user_id");
+            binds.put("user_id", q.userId());
+        }
+        like(where, binds, "user_name", q.userNameLike());
+        like(where, binds, "description", q.descriptionLike());
+        like(where, binds, "id", q.workloadIdLike());
+        if (q.since() != null) {
+            where.append(" AND creation_time >= :since");
+            binds.put("since", q.since().toEpochMilli());
+        }
+        if (q.until() != null) {
+            where.append(" AND creation_time <= :until");
+            binds.put("until", q.until().toEpochMilli());
+        }
+        String direction = q.ascending() ? "ASC" : "DESC";
+        String order = " ORDER BY " + q.sortBy().column + " " + direction
+                + (q.sortBy() == WorkloadQuery.SortField.workloadId ? "" : ", id " + direction);
+        return database.jdbi().inTransaction(h -> {
+            long total = bindFilters(h.createQuery("SELECT COUNT(*) FROM workloads" + where), q, binds)
+                    .mapTo(Long.class)
+                    .one();
+            List<Workload> items = total == 0 || q.offset() >= total
+                    ? List.of()
+                    : bindFilters(h.createQuery("SELECT " + COLUMNS + " FROM workloads" + where + order
+                                    + " LIMIT :limit OFFSET :offset"), q, binds)
+                            .bind("limit", q.limit())
+                            .bind("offset", q.offset())
+                            .map(WorkloadStore::map)
+                            .list();
+            return new Page(total, items);
+        });
+    }
+
+    private static Query bindFilters(Query query, WorkloadQuery q, Map<String, Object> binds) {
+        if (q.workspaceIds() != null) {
+            query.bindList("workspaces", new ArrayList<>(q.workspaceIds()));
+        }
+        if (q.phases() != null && !q.phases().isEmpty()) {
+            query.bindList("phases", q.phases());
+        }
+        if (q.kinds() != null && !q.kinds().isEmpty()) {
+            query.bindList("kinds", q.kinds());
+        }
+        binds.forEach(query::bind);
+        return query;
+    }
+
+    private static void like(StringBuilder where, Map<String, Object> binds, String column, String value) {
+        if (value == null) {
+            return;
+        }
+        String escaped = value.toLowerCase(java.util.Locale.ROOT)
+                .replace("!", "!!")
+                .replace("%", "!%")
+                .replace("_", "!_");
+        where.append(" AND LOWER(").append(column).append(") LIKE :like_").append(column).append(" ESCAPE '!'");
+        binds.put("like_" + column, "%" + escaped + "%");
+    }
+
+    private static Update bindAll(Update u, Workload w) {
+        WorkloadSpec s = w.spec();
+        return u.bind("id", w.id())
+                .bind("uid", w.uid())
+                .bind("workspace_id", s.workspaceId())
+                .bind("kind", s.kind().name())
+                .bind("display_name", s.displayName())
+                .bind("description", s.description())
+                .bind("user_id", w.userId())
+                .bind("user_name", w.userName())
+                .bind("cluster_id", w.clusterId())
+                .bind("phase", w.phase().name())
+                .bind("message", truncate(w.message()))
+                .bind("priority", s.priority())
+                .bind("creation_time", w.creationTime().toEpochMilli())
+                .bind("start_time", millis(w.startTime()))
+                .bind("end_time", millis(w.endTime()))
+                .bind("deletion_time", millis(w.deletionTime()))
+                .bind("dispatch_count", w.dispatchCount())
+                .bind("scheduler_order", w.schedulerOrder())
+                .bind("retried", w.retried())
+                .bind("stop_requested", w.stopRequested())
+                .bind("node_port", s.service() == null ? null : s.service().nodePort())
+                .bind("k8s_object_uid", w.k8sObjectUid() == null ? "" : w.k8sObjectUid())
+                .bind("deleted", w.deleted())
+                .bind("spec", Json.write(s))
+                .bind("status", Json.write(new Status(w.conditions(), w.nodes(), w.ranks())));
+    }
+
+    /** The parts of a workload's state that are only ever read whole. */
+    record Status(List<Condition> conditions, List<List<String>> nodes, List<List<String>> ranks) {}
+
+    private static Workload map(ResultSet rs, StatementContext ctx) throws SQLException {
+        try {
+            WorkloadSpec spec = Json.MAPPER.readValue(rs.getString("spec"), WorkloadSpec.class);
+            Status status = Json.MAPPER.readValue(rs.getString("status"), Status.class);
+            return new Workload(
+                    rs.getString("id"),
+                    rs.getString("uid"),
+                    spec,
+                    rs.getString("user_id"),
+                    rs.getString("user_name"),
+                    rs.getString("cluster_id"),
+                    Phase.valueOf(rs.getString("phase")),
+                    rs.getString("message"),
+                    instant(rs, "creation_time"),
+                    instant(rs, "start_time"),
+                    instant(rs, "end_time"),
+                    instant(rs, "deletion_time"),
+                    rs.getInt("dispatch_count"),
+                    rs.getInt("scheduler_order"),
+                    rs.getBoolean("retried"),
+                    rs.getBoolean("stop_requested"),
+                    status.conditions() == null ? List.of() : status.conditions(),
+                    status.nodes() == null ? List.of() : status.nodes(),
+                    status.ranks() == null ? List.of() : status.ranks(),
+                    rs.getString("k8s_object_uid"),
+                    rs.getBoolean("deleted"),
+                    rs.getLong("version"));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("workload " + rs.getString("id") + " has unreadable JSON", e);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    private static Long millis(Instant i) {
+        return i == null ? null : i.toEpochMilli();
+    }
+
+    private static String truncate(String message) {
+        return message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 1) + "…";
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** For tests and benchmarks: raw access for bulk loading. */
+    public <R> R withHandle(java.util.function.Function<Handle, R> f) {
+        return database.jdbi().withHandle(f::apply);
+    }
+}
