@@ -43,7 +43,7 @@ public final class LogTail {
             if (byteAt(channel, size - 1) == '\n') {
                 end = size - 1;
             }
-            if (from >= end) {
+            if (from >= size) {
                 return List.of();
             }
             long start = findStart(channel, end, maxLines, Math.max(0, from));
