@@ -56,6 +56,13 @@ public interface PodRuntime extends AutoCloseable {
      */
     void release(PodKey key) throws IOException;
 
+    /**
+     * Periodic work, called by the server's loop about once a second with the time read once at the edge. The local
+     * runtime samples log sizes here (what {@code since} and {@link #lastLogWrite} answer from); a runtime with
+     * nothing to do leaves the default.
+     */
+    default void sampleLogs(Instant now) {}
+
     /** Stops watching pods; never stops the pods themselves (they outlive the server). */
     @Override
     void close();

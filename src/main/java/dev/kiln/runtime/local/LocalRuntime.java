@@ -54,15 +54,17 @@ public final class LocalRuntime implements PodRuntime {
      * The wrapper: $1 pod directory, then the command. Its stdout/stderr are the log file (opened by the runtime in
      * append mode), which the command inherits. The TERM trap keeps the wrapper alive while the group is stopped
      * (a trap, unlike an ignored signal, is reset in the child), so the exit code is still recorded; the command
-     * runs in the foreground, so the trap only runs once it has ended.
+     * runs in the foreground, so the trap only runs once it has ended. {@code mv} gets its own PATH: the pod's env
+     * (which the wrapper runs with, so the command inherits it unchanged) may set any PATH.
      */
     static final String WRAPPER = """
             dir=$1; shift
             trap 'stopping=1' TERM INT HUP
-            cd "$dir/work" || { echo 127 > "$dir/exit.tmp"; mv -f "$dir/exit.tmp" "$dir/exit"; exit 127; }
+            record() { echo "$1" > "$dir/exit.tmp" && PATH=/usr/bin:/bin mv -f "$dir/exit.tmp" "$dir/exit"; }
+            cd "$dir/work" || { record 127; exit 127; }
             "$@" </dev/null
             code=$?
-            echo "$code" > "$dir/exit.tmp" && mv -f "$dir/exit.tmp" "$dir/exit"
+            record "$code"
             exit "$code"
             """;
 
@@ -345,14 +347,14 @@ public final class LocalRuntime implements PodRuntime {
 
     /** The wrapper ended: kill any process it left behind (a container's processes end with it), then tell listeners. */
     private void ended(Pod pod) {
+        if (closed.get() || !pod.notified.compareAndSet(false, true)) {
+            return;
+        }
         if (pod.pid > 1 && ProcessGroups.groupAlive(pod.pid)) {
             ProcessGroups.signalGroup(pod.pid, "KILL");
         }
         pod.exited = true;
         sample(pod, clock.instant());
-        if (closed.get() || !pod.notified.compareAndSet(false, true)) {
-            return;
-        }
         PodStatus status = status(pod);
         log.info("pod {} ended: {}", pod.key, status.message());
         for (Consumer<PodStatus> listener : listeners) {
@@ -371,10 +373,16 @@ public final class LocalRuntime implements PodRuntime {
 
     /**
      * Samples the size of every live pod's log, about once a second (the server's loop calls this). These samples
-     * are what {@code since} and {@link #lastLogWrite} answer from, so their granularity is the sampling interval.
+     * are what {@code since} and {@link #lastLogWrite} answer from, so their granularity is the sampling interval
+     * (a {@code since} query may return up to one interval more than asked, never less).
      */
+    @Override
     public void sampleLogs(Instant now) {
         for (Pod pod : pods.values()) {
+            if (pod.process == null && !pod.exited && !ProcessGroups.isAlive(pod.pid, pod.startTicks)) {
+                // adopted: the JDK polls a process that is not its child every few seconds; this notices sooner
+                submit(() -> ended(pod));
+            }
             if (!pod.exited || !pod.finalSampled) {
                 pod.finalSampled = pod.exited;
                 sample(pod, now);

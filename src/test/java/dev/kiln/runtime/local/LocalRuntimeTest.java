@@ -42,12 +42,14 @@ class LocalRuntimeTest {
     @AfterEach
     void tearDown() throws IOException {
         // never leave a test's processes behind
-        for (PodStatus status : new LocalRuntime(dataDir, Clock.systemUTC()).adopt()) {
-            if (status instanceof PodStatus.Running running) {
-                ProcessGroups.signalGroup(running.pid(), "KILL");
+        runtime.close();
+        try (LocalRuntime cleaner = new LocalRuntime(dataDir, Clock.systemUTC())) {
+            for (PodStatus status : cleaner.adopt()) {
+                if (status instanceof PodStatus.Running running) {
+                    ProcessGroups.signalGroup(running.pid(), "KILL");
+                }
             }
         }
-        runtime.close();
     }
 
     @Test
@@ -99,6 +101,16 @@ class LocalRuntimeTest {
         awaitExit(key);
         assertThat(runtime.tail(key, "main", 10, null)).containsExactly("bar baz; $(id)", "$(touch injected)", "path");
         assertThat(PodDirectory.of(dataDir, key).work().resolve("injected")).doesNotExist();
+    }
+
+    @Test
+    void exitCodeIsRecordedEvenWhenThePodSetsAnUnusablePath() throws Exception {
+        PodKey key = new PodKey("path-abcde", 1, "path-abcde-0");
+        runtime.start(new PodLaunch(key, "node-a", "main", "exit 4", Map.of("PATH", "/nonexistent")));
+
+        PodStatus status = awaitExit(key);
+        assertThat(status.exitCode()).isEqualTo(4);
+        assertThat(status.reason()).isEqualTo("Error");
     }
 
     @Test
