@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
 final class WorkloadRoutes {
     static final String BASE = "/api/v1/workloads";
     private static final int MAX_BATCH = 1000;
+    /** Pod ids extend workload ids with a role and ordinal (x-master-0), so they may be longer. */
+    private static final java.util.regex.Pattern POD_ID = java.util.regex.Pattern.compile("[a-z0-9-]{1,253}");
 
     /** sortBy accepts the response field names and their snake_case forms. */
     private static final Map<String, WorkloadQuery.SortField> SORT_FIELDS = sortFields();
@@ -270,8 +272,8 @@ final class WorkloadRoutes {
 
     private static String podId(Context ctx) {
         String id = ctx.pathParam("podId");
-        if (!WorkloadIds.isValid(id)) {
-            throw new KilnException.Invalid("podId", "'" + id + "' is not a pod id ([a-z0-9-]{1,63})");
+        if (id == null || !POD_ID.matcher(id).matches()) {
+            throw new KilnException.Invalid("podId", "'" + id + "' is not a pod id ([a-z0-9-]{1,253})");
         }
         return id;
     }

@@ -9,9 +9,14 @@ import java.util.regex.Pattern;
 public record PodKey(String workloadId, int dispatch, String podId) {
     private static final Pattern ID = Pattern.compile("[a-z0-9-]{1,63}");
 
+    /** Pod names extend the workload id (up to 63) with a role and ordinal, as Kubernetes pod names do. */
+    private static final Pattern POD_ID = Pattern.compile("[a-z0-9-]{1,253}");
+
     public PodKey {
         checkId("workloadId", workloadId);
-        checkId("podId", podId);
+        if (podId == null || !POD_ID.matcher(podId).matches()) {
+            throw new IllegalArgumentException("podId '" + podId + "' is invalid: must match [a-z0-9-]{1,253}");
+        }
         if (dispatch < 1) {
             throw new IllegalArgumentException("dispatch " + dispatch + " is out of range: must be at least 1");
         }

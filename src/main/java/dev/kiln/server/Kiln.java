@@ -7,7 +7,12 @@ import dev.kiln.auth.Caller;
 import dev.kiln.service.Cluster;
 import dev.kiln.service.PodService;
 import dev.kiln.service.WorkloadService;
+import dev.kiln.lifecycle.RuntimePods;
+import dev.kiln.lifecycle.WorkloadController;
+import dev.kiln.runtime.local.HostNode;
+import dev.kiln.runtime.local.LocalRuntime;
 import dev.kiln.store.Database;
+import dev.kiln.store.PodStore;
 import dev.kiln.store.WorkloadStore;
 import dev.kiln.workload.Node;
 import dev.kiln.workload.Quantities;
@@ -37,11 +42,15 @@ public final class Kiln implements AutoCloseable {
     private static final Pattern TAINT = Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_./]*(=[-A-Za-z0-9_.]*)?:(NoSchedule|PreferNoSchedule|NoExecute)");
 
     private final Database database;
+    private final LocalRuntime runtime;
+    private final WorkloadController controller;
     private final ApiServer api;
     private final String url;
 
-    private Kiln(Database database, ApiServer api, String url) {
+    private Kiln(Database database, LocalRuntime runtime, WorkloadController controller, ApiServer api, String url) {
         this.database = database;
+        this.runtime = runtime;
+        this.controller = controller;
         this.api = api;
         this.url = url;
     }
@@ -68,21 +77,35 @@ public final class Kiln implements AutoCloseable {
         List<Workspace> workspaces = workspaces(config, nodes);
 
         Database database = Database.open(config.databaseUrl(), config.database().user(), config.database().password());
+        LocalRuntime runtime = null;
+        WorkloadController controller = null;
         try {
             WorkloadStore store = new WorkloadStore(database);
+            PodStore podStore = new PodStore(database);
             Cluster cluster = new Cluster(config.cluster().id(), zone, false, nodes, workspaces, store);
+            runtime = new LocalRuntime(dataDir, clock);
+            controller = new WorkloadController(store, podStore, runtime, cluster, clock,
+                    KilnConfig.duration("lifecycle.stopGracePeriod", config.lifecycle().stopGracePeriod()), new SecureRandom());
+            WorkloadController loop = controller;
             WorkloadService workloads = new WorkloadService(store, new WorkloadValidator(cluster),
-                    new WorkloadIds(new SecureRandom()), clock, cluster.id(), id -> {});
-            PodService pods = new NoPods();
+                    new WorkloadIds(new SecureRandom()), clock, cluster.id(), id -> loop.kick());
+            PodService pods = new RuntimePods(podStore, runtime);
             Caller local = localAdmin();
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             ApiServer api = new ApiServer(
                     new ApiServer.Settings(config.server().bind(), config.server().port(), config.server().maxBodyBytes(), VERSION),
                     workloads, pods, cluster, clock, ctx -> local, metrics);
             int port = api.start();
+            controller.start();
             String host = config.server().bind().contains(":") ? "[" + config.server().bind() + "]" : config.server().bind();
-            return new Kiln(database, api, "http://" + host + ":" + port);
+            return new Kiln(database, runtime, controller, api, "http://" + host + ":" + port);
         } catch (RuntimeException e) {
+            if (controller != null) {
+                controller.close();
+            }
+            if (runtime != null) {
+                runtime.close();
+            }
             database.close();
             throw e;
         }
@@ -95,10 +118,12 @@ public final class Kiln implements AutoCloseable {
     }
 
     private static List<Node> nodes(KilnConfig config, Path dataDir) {
+        HostNode probed = HostNode.probe(dataDir);
+        Node host = new Node(WorkloadIds.normalise(probed.name().split("\\.")[0]).orElse("localhost"),
+                probed.cpus() * 1000L, probed.gpus(), probed.memoryBytes(), probed.diskBytes(), Map.of(), List.of());
         if (config.nodes().isEmpty()) {
-            return List.of(HostNode.probe(dataDir));
+            return List.of(host);
         }
-        Node host = HostNode.probe(dataDir);
         List<Node> nodes = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < config.nodes().size(); i++) {
@@ -180,9 +205,17 @@ public final class Kiln implements AutoCloseable {
         return api;
     }
 
+    /** The lifecycle loop, for tests that drive it. */
+    public WorkloadController controller() {
+        return controller;
+    }
+
+    /** Stops serving and watching; pods keep running and the next start adopts them. */
     @Override
     public void close() {
         api.close();
+        controller.close();
+        runtime.close();
         database.close();
     }
 }

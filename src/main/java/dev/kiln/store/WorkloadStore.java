@@ -30,7 +30,15 @@ public final class WorkloadStore {
     private static final String COLUMNS = "id, uid, workspace_id, kind, display_name, description, user_id, user_name,"
             + " cluster_id, phase, message, priority, creation_time, start_time, end_time, deletion_time,"
             + " dispatch_count, scheduler_order, retried, stop_requested, node_port, k8s_object_uid, deleted, version,"
-            + " spec, status";
+            + " spec, status, expires_at";
+
+    private static final String UPDATE = "UPDATE workloads SET"
+            + " phase = :phase, message = :message, priority = :priority, description = :description,"
+            + " start_time = :start_time, end_time = :end_time, deletion_time = :deletion_time,"
+            + " dispatch_count = :dispatch_count, scheduler_order = :scheduler_order, retried = :retried,"
+            + " stop_requested = :stop_requested, node_port = :node_port, k8s_object_uid = :k8s_object_uid,"
+            + " deleted = :deleted, spec = :spec, status = :status, expires_at = :expires_at,"
+            + " version = version + 1 WHERE id = :id AND version = :version";
 
     private final Database database;
 
@@ -51,7 +59,7 @@ public final class WorkloadStore {
                     + ":id, :uid, :workspace_id, :kind, :display_name, :description, :user_id, :user_name,"
                     + " :cluster_id, :phase, :message, :priority, :creation_time, :start_time, :end_time,"
                     + " :deletion_time, :dispatch_count, :scheduler_order, :retried, :stop_requested, :node_port,"
-                    + " :k8s_object_uid, :deleted, 0, :spec, :status)"), w).execute());
+                    + " :k8s_object_uid, :deleted, 0, :spec, :status, :expires_at)"), w).execute());
         } catch (RuntimeException e) {
             if (isUniqueViolation(e)) {
                 throw new DuplicateIdException(w.id());
@@ -85,13 +93,7 @@ public final class WorkloadStore {
 
     /** Writes {@code w} if the stored row still has {@code w.version()}; false when someone else got there first. */
     public boolean update(Workload w) {
-        return database.jdbi().withHandle(h -> bindAll(h.createUpdate("UPDATE workloads SET"
-                        + " phase = :phase, message = :message, priority = :priority, description = :description,"
-                        + " start_time = :start_time, end_time = :end_time, deletion_time = :deletion_time,"
-                        + " dispatch_count = :dispatch_count, scheduler_order = :scheduler_order, retried = :retried,"
-                        + " stop_requested = :stop_requested, node_port = :node_port, k8s_object_uid = :k8s_object_uid,"
-                        + " deleted = :deleted, spec = :spec, status = :status, version = version + 1"
-                        + " WHERE id = :id AND version = :version"), w)
+        return database.jdbi().withHandle(h -> bindAll(h.createUpdate(UPDATE), w)
                 .bind("version", w.version())
                 .execute()) == 1;
     }
@@ -238,6 +240,7 @@ public final class WorkloadStore {
                 .bind("node_port", s.service() == null ? null : s.service().nodePort())
                 .bind("k8s_object_uid", w.k8sObjectUid() == null ? "" : w.k8sObjectUid())
                 .bind("deleted", w.deleted())
+                .bind("expires_at", expiresAt(w))
                 .bind("spec", Json.write(s))
                 .bind("status", Json.write(new Status(w.conditions(), w.nodes(), w.ranks())));
     }
@@ -280,6 +283,50 @@ public final class WorkloadStore {
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    /** The TTL deadline of a finished workload whose resources are not yet released. */
+    private static Long expiresAt(Workload w) {
+        if (!w.phase().isTerminal() || w.deletionTime() != null || w.endTime() == null) {
+            return null;
+        }
+        return w.endTime().toEpochMilli() + w.spec().ttlSecondsAfterFinished() * 1000;
+    }
+
+    /** Finished workloads (deleted ones too) whose TTL has run out and whose resources are not yet released. */
+    public List<Workload> findExpired(Instant now) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS
+                        + " FROM workloads WHERE expires_at <= :now ORDER BY expires_at")
+                .bind("now", now.toEpochMilli())
+                .map(WorkloadStore::map)
+                .list());
+    }
+
+    /** Workloads (deleted ones too) by id. */
+    public List<Workload> findAll(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM workloads WHERE id IN (<ids>)")
+                .bindList("ids", List.copyOf(ids))
+                .map(WorkloadStore::map)
+                .list());
+    }
+
+    /**
+     * Starts a run: the workload's compare-and-set and its pod rows in one transaction, so there is never a
+     * running workload without pods nor pods without their run.
+     */
+    public boolean startRun(Workload w, List<PodRecord> pods) {
+        return database.jdbi().inTransaction(h -> {
+            int updated = bindAll(h.createUpdate(UPDATE), w).bind("version", w.version()).execute();
+            if (updated != 1) {
+                h.rollback();
+                return false;
+            }
+            PodStore.insertAll(h, pods);
+            return true;
+        });
     }
 
     private static Long millis(Instant i) {

@@ -1,0 +1,80 @@
+package dev.kiln.lifecycle;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.runtime.PodRuntime;
+import dev.kiln.service.PodService;
+import dev.kiln.store.PodRecord;
+import dev.kiln.store.PodStore;
+import dev.kiln.workload.KilnException;
+import dev.kiln.workload.Pod;
+import dev.kiln.workload.Workload;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+
+/** Pods as the database records them, logs and containers as the runtime keeps them. */
+public final class RuntimePods implements PodService {
+    private final PodStore pods;
+    private final PodRuntime runtime;
+
+    public RuntimePods(PodStore pods, PodRuntime runtime) {
+        this.pods = requireNonNull(pods, "pods is null");
+        this.runtime = requireNonNull(runtime, "runtime is null");
+    }
+
+    @Override
+    public List<Pod> pods(Workload w) {
+        if (w.dispatchCount() == 0) {
+            return List.of();
+        }
+        return pods.of(w.id(), w.dispatchCount()).stream().map(RuntimePods::view).toList();
+    }
+
+    static Pod view(PodRecord p) {
+        String phase = p.phase();
+        Pod.Container container = new Pod.Container(p.container(), p.isLive() ? "" : p.reason(),
+                p.isLive() ? "" : p.message(), p.exitCode(), p.restartCount());
+        return new Pod(p.workloadId(), p.dispatch(), p.podId(), p.node(), phase, p.startTime(), p.endTime(),
+                "127.0.0.1", "127.0.0.1", p.rank(), List.of(container));
+    }
+
+    @Override
+    public List<String> logs(Workload w, String podId, String container, int tailLines, Duration since, Integer dispatch) {
+        PodRecord pod = find(w, podId, dispatch);
+        String name = container == null ? pod.container() : container;
+        if (!name.equals(pod.container())) {
+            throw new KilnException.NotFound("NotFound", "container " + name + " not found in pod " + podId
+                    + "; containers: " + pod.container());
+        }
+        try {
+            return runtime.tail(WorkloadController.key(pod), name, tailLines, since);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the log of pod " + podId, e);
+        }
+    }
+
+    @Override
+    public List<String> containers(Workload w, String podId) {
+        return List.of(find(w, podId, null).container());
+    }
+
+    @Override
+    public List<String> shells(Workload w, String podId) {
+        return runtime.shells(find(w, podId, null).node());
+    }
+
+    /** The pod of the given run (default: the latest run that has it); 404 when the workload has no such pod. */
+    private PodRecord find(Workload w, String podId, Integer dispatch) {
+        if (dispatch != null && (dispatch < 1 || dispatch > w.dispatchCount())) {
+            throw new KilnException.NotFound("PodNotFound", "workload " + w.id() + " has no run " + dispatch
+                    + " (runs: " + w.dispatchCount() + ")");
+        }
+        List<PodRecord> all = pods.allOf(w.id());
+        return all.stream()
+                .filter(p -> p.podId().equals(podId) && (dispatch == null || p.dispatch() == dispatch))
+                .max(java.util.Comparator.comparingInt(PodRecord::dispatch))
+                .orElseThrow(() -> KilnException.NotFound.pod(w.id(), podId));
+    }
+}

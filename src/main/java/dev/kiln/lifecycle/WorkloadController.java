@@ -1,0 +1,494 @@
+package dev.kiln.lifecycle;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.runtime.PodKey;
+import dev.kiln.runtime.PodLaunch;
+import dev.kiln.runtime.PodRuntime;
+import dev.kiln.runtime.PodStatus;
+import dev.kiln.scheduler.Decision;
+import dev.kiln.scheduler.NodeInfo;
+import dev.kiln.scheduler.PendingWorkload;
+import dev.kiln.scheduler.Resources;
+import dev.kiln.scheduler.Scheduler;
+import dev.kiln.scheduler.Snapshot;
+import dev.kiln.scheduler.WorkspacePool;
+import dev.kiln.service.Cluster;
+import dev.kiln.store.PodRecord;
+import dev.kiln.store.PodStore;
+import dev.kiln.store.WorkloadStore;
+import dev.kiln.workload.Condition;
+import dev.kiln.workload.Kind;
+import dev.kiln.workload.Node;
+import dev.kiln.workload.Phase;
+import dev.kiln.workload.ResourceSpec;
+import dev.kiln.workload.Workload;
+import dev.kiln.workload.Workspace;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle loop: turns what users asked for (stored workloads) and what the runtime observed (pod exits) into
+ * runs. One pass ({@link #runOnce}) records pod exits, stops pods that should not run, ends or retries runs,
+ * enforces timeouts, resolves dependencies, schedules the queue, starts pods and releases expired ones. Passes
+ * run on one thread, every second and whenever something happens, so the API never waits for them.
+ */
+public final class WorkloadController implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkloadController.class);
+    private static final List<Phase> ACTIVE = List.of(Phase.Running, Phase.Updating, Phase.NotReady);
+
+    private final WorkloadStore workloads;
+    private final PodStore pods;
+    private final PodRuntime runtime;
+    private final Cluster cluster;
+    private final Clock clock;
+    private final Duration stopGrace;
+    private final RandomGenerator random;
+    private final Scheduler scheduler = new Scheduler();
+    private final ConcurrentLinkedQueue<PodStatus> exits = new ConcurrentLinkedQueue<>();
+    private final Set<PodKey> stopping = new HashSet<>();
+    private final ScheduledExecutorService loop;
+    private final AtomicBoolean queued = new AtomicBoolean();
+
+    public WorkloadController(
+            WorkloadStore workloads, PodStore pods, PodRuntime runtime, Cluster cluster, Clock clock,
+            Duration stopGrace, RandomGenerator random) {
+        this.workloads = requireNonNull(workloads, "workloads is null");
+        this.pods = requireNonNull(pods, "pods is null");
+        this.runtime = requireNonNull(runtime, "runtime is null");
+        this.cluster = requireNonNull(cluster, "cluster is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.stopGrace = requireNonNull(stopGrace, "stopGrace is null");
+        this.random = requireNonNull(random, "random is null");
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kiln-lifecycle");
+            t.setDaemon(true);
+            return t;
+        });
+        runtime.onExit(status -> {
+            exits.add(status);
+            kick();
+        });
+    }
+
+    /** Re-adopts the pods a previous server left, then runs a pass every second. */
+    public void start() {
+        loop.execute(() -> recover(clock.instant()));
+        loop.scheduleWithFixedDelay(this::pass, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Asks for a pass soon; several kicks before it runs make one pass. */
+    public void kick() {
+        if (queued.compareAndSet(false, true)) {
+            try {
+                loop.execute(this::pass);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                queued.set(false);
+            }
+        }
+    }
+
+    private void pass() {
+        queued.set(false);
+        try {
+            runOnce(clock.instant());
+        } catch (RuntimeException e) {
+            log.error("lifecycle pass failed; the next one retries", e);
+        }
+    }
+
+    /**
+     * At start-up: every pod the database says is live is matched with what the runtime found. Live processes are
+     * tracked again; those that ended while Kiln was down get their real exit codes; rows whose process is gone
+     * without a trace are Lost; processes without a live row are stopped, so none is left untracked.
+     */
+    public void recover(Instant now) {
+        Map<PodKey, PodStatus> found = new HashMap<>();
+        for (PodStatus s : runtime.adopt()) {
+            found.put(s.key(), s);
+        }
+        Set<PodKey> known = new HashSet<>();
+        for (PodRecord pod : pods.live()) {
+            PodKey key = key(pod);
+            known.add(key);
+            PodStatus status = found.getOrDefault(key, new PodStatus.Unknown(key, "no process"));
+            switch (status) {
+                case PodStatus.Running running -> {
+                    if (pod.phase().equals(PodRecord.PENDING)) {
+                        pods.update(pod.running(running.startTime()));
+                    }
+                }
+                case PodStatus.Exited exited -> record(pod, exited);
+                case PodStatus.Unknown unknown -> pods.update(pod.ended(now, 137, "Lost",
+                        "was lost: its process was not found when Kiln started"));
+            }
+        }
+        for (PodStatus s : found.values()) {
+            if (s instanceof PodStatus.Running && !known.contains(s.key())) {
+                log.warn("stopping pod {}: it has no live record", s.key());
+                runtime.stop(s.key(), stopGrace);
+            }
+        }
+        runOnce(now);
+    }
+
+    /** One pass of the loop at time {@code now}. */
+    public void runOnce(Instant now) {
+        recordExits();
+        stopUnwanted();
+        for (Workload w : workloads.findByPhases(ACTIVE)) {
+            evaluate(w, now);
+        }
+        schedule(now);
+        releaseExpired(now);
+        runtime.sampleLogs(now);
+    }
+
+    private void recordExits() {
+        PodStatus status;
+        while ((status = exits.poll()) != null) {
+            if (!(status instanceof PodStatus.Exited exited)) {
+                continue;
+            }
+            PodKey key = exited.key();
+            stopping.remove(key);
+            pods.of(key.workloadId(), key.dispatch()).stream()
+                    .filter(p -> p.podId().equals(key.podId()) && p.isLive())
+                    .findFirst()
+                    .ifPresent(p -> record(p, exited));
+        }
+    }
+
+    private void record(PodRecord pod, PodStatus.Exited exited) {
+        pods.update(pod.ended(exited.endTime(), exited.exitCode(), exited.reason(), exited.message()));
+    }
+
+    /** Pods of stopped, deleted, finished or superseded runs get SIGTERM (once), then SIGKILL after the grace. */
+    private void stopUnwanted() {
+        List<PodRecord> live = pods.live();
+        if (live.isEmpty()) {
+            return;
+        }
+        Map<String, Workload> owners = workloads.findAll(live.stream().map(PodRecord::workloadId).collect(Collectors.toSet()))
+                .stream()
+                .collect(Collectors.toMap(Workload::id, w -> w));
+        for (PodRecord pod : live) {
+            Workload owner = owners.get(pod.workloadId());
+            boolean wanted = owner != null && !owner.deleted() && owner.phase().isActive()
+                    && owner.dispatchCount() == pod.dispatch();
+            if (!wanted && pod.phase().equals(PodRecord.RUNNING)) {
+                PodKey key = key(pod);
+                if (stopping.add(key)) {
+                    runtime.stop(key, stopGrace);
+                }
+            }
+        }
+    }
+
+    /** Ends, retries or times out one active workload's current run. */
+    private void evaluate(Workload w, Instant now) {
+        List<PodRecord> run = pods.of(w.id(), w.dispatchCount());
+        if (timedOut(w, now)) {
+            return;
+        }
+        if (run.isEmpty()) {
+            failRun(w, "PodLost", "run " + w.dispatchCount() + " has no pods", now);
+            return;
+        }
+        if (w.kind() != Kind.PyTorchJob) {
+            // restart policy Always: the services issue restarts pods; until then an exit leaves it NotReady
+            run.stream().filter(p -> !p.isLive()).findFirst().ifPresent(p -> {
+                if (w.phase() != Phase.NotReady) {
+                    Workload.Builder b = w.toBuilder();
+                    b.phase = Phase.NotReady;
+                    b.condition(Condition.of("NotReady", reasonOf(p), "pod " + p.podId() + " " + p.message(), now));
+                    transition(b.build());
+                }
+            });
+            return;
+        }
+        PodRecord failed = run.stream().filter(p -> p.phase().equals(PodRecord.FAILED)).min(Comparator.comparing(PodRecord::endTime)).orElse(null);
+        if (failed != null) {
+            failRun(w, reasonOf(failed), "pod " + failed.podId() + " " + failed.message(), now);
+            return;
+        }
+        if (run.stream().allMatch(p -> p.phase().equals(PodRecord.SUCCEEDED))) {
+            Workload.Builder b = w.toBuilder();
+            b.phase = Phase.Succeeded;
+            b.endTime = run.stream().map(PodRecord::endTime).max(Comparator.naturalOrder()).orElse(now);
+            b.condition(Condition.of("Succeeded", "Completed", "all " + run.size() + " pods exited with code 0", now));
+            transition(b.build());
+        }
+    }
+
+    /** The timeout counts from the first start and is not reset by retries (SPEC §6). */
+    private boolean timedOut(Workload w, Instant now) {
+        long timeout = w.spec().timeout();
+        if (timeout == 0 || w.startTime() == null || now.isBefore(w.startTime().plusSeconds(timeout))) {
+            return false;
+        }
+        Workload.Builder b = w.toBuilder();
+        b.phase = Phase.Stopped;
+        b.endTime = now;
+        b.retried = false;
+        b.schedulerOrder = 0;
+        b.condition(Condition.of("TimedOut", "TimedOut", "timeout of " + timeout + "s since "
+                + dev.kiln.workload.Times.format(w.startTime()) + " expired; all pods stopped", now));
+        transition(b.build());
+        return true;
+    }
+
+    private static String reasonOf(PodRecord pod) {
+        return switch (pod.reason()) {
+            case "Lost" -> "PodLost";
+            case "Killed" -> "Killed";
+            default -> "ExitCode";
+        };
+    }
+
+    /** A failed run stops its other pods; it is retried at the front of its priority while the budget lasts. */
+    private void failRun(Workload w, String reason, String message, Instant now) {
+        Workload.Builder b = w.toBuilder();
+        if (w.dispatchCount() <= w.spec().maxRetry()) {
+            b.phase = Phase.Pending;
+            b.retried = true;
+            b.condition(Condition.of("Retrying", reason, message + "; retrying (run " + (w.dispatchCount() + 1)
+                    + " of at most " + (w.spec().maxRetry() + 1) + ")", now));
+        } else {
+            b.phase = Phase.Failed;
+            b.endTime = now;
+            b.retried = false;
+            b.condition(Condition.of("Failed", reason, message + (w.spec().maxRetry() > 0
+                    ? "; no retries left (" + w.dispatchCount() + " runs)" : ""), now));
+        }
+        transition(b.build());
+    }
+
+    /** A compare-and-set; either way another pass follows soon, to act on the change or to look again. */
+    private void transition(Workload next) {
+        workloads.update(next);
+        kick();
+    }
+
+    private void schedule(Instant now) {
+        List<Workload> pending = workloads.findByPhases(List.of(Phase.Pending));
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<PodRecord> live = pods.live();
+        Map<String, Resources> allocated = new HashMap<>();
+        Map<String, Set<Integer>> gpusInUse = new HashMap<>();
+        for (PodRecord p : live) {
+            allocated.merge(p.node(), new Resources(p.cpuMillis(), p.gpu(), p.memoryBytes(), p.ephemeralBytes()), Resources::plus);
+            Set<Integer> used = gpusInUse.computeIfAbsent(p.node(), n -> new TreeSet<>());
+            if (!p.gpuIndices().isEmpty()) {
+                for (String i : p.gpuIndices().split(",")) {
+                    used.add(Integer.parseInt(i));
+                }
+            }
+        }
+        Map<String, Workload> owners = workloads.findAll(live.stream().map(PodRecord::workloadId).collect(Collectors.toSet()))
+                .stream().collect(Collectors.toMap(Workload::id, w -> w));
+        Map<String, Resources> inUse = new HashMap<>();
+        for (PodRecord p : live) {
+            Workload owner = owners.get(p.workloadId());
+            if (owner != null) {
+                inUse.merge(owner.workspaceId(), new Resources(p.cpuMillis(), p.gpu(), p.memoryBytes(), p.ephemeralBytes()), Resources::plus);
+            }
+        }
+        List<Node> nodes = cluster.nodes();
+        Map<String, WorkspacePool> pools = new HashMap<>();
+        for (Workspace ws : cluster.workspaces()) {
+            Set<String> names = ws.eligible(nodes).stream().map(Node::name).collect(Collectors.toSet());
+            dev.kiln.scheduler.Quota quota = ws.quota() == null ? null
+                    : new dev.kiln.scheduler.Quota(ws.quota().cpuMillis(), ws.quota().gpu(), ws.quota().memoryBytes());
+            pools.put(ws.id(), new WorkspacePool(ws.id(), names, quota, inUse.getOrDefault(ws.id(), Resources.ZERO)));
+        }
+        List<PendingWorkload> queue = new ArrayList<>();
+        Map<String, Workload> byId = new HashMap<>();
+        for (Workload w : pending) {
+            if (timedOut(w, now)) {
+                continue;
+            }
+            String hold = dependencyHold(w, now);
+            if (hold == null) {
+                continue; // failed by its dependency just now
+            }
+            byId.put(w.id(), w);
+            ResourceSpec r = w.spec().resource();
+            queue.add(new PendingWorkload(w.id(), w.workspaceId(), w.spec().priority(), w.creationTime(), w.retried(),
+                    r.replica(), new Resources(r.cpuMillis(), r.gpuCount(), r.memoryBytes(), r.ephemeralBytes()),
+                    w.spec().customerLabels(), w.spec().specifiedNodes(), w.spec().isTolerateAll(),
+                    w.kind() == Kind.PyTorchJob, hold.isEmpty() ? null : hold));
+        }
+        List<NodeInfo> nodeInfos = nodes.stream()
+                .map(n -> new NodeInfo(n.name(), new Resources(n.cpuMillis(), n.gpu(), n.memoryBytes(), n.ephemeralBytes()),
+                        n.labels(), n.taints(), true))
+                .toList();
+        Decision decision = scheduler.schedule(new Snapshot(nodeInfos, allocated, pools, queue));
+
+        Map<String, Long> nodeGpus = nodes.stream().collect(Collectors.toMap(Node::name, Node::gpu));
+        Map<String, WorkloadStore.QueueInfo> info = new LinkedHashMap<>();
+        for (PendingWorkload p : queue) {
+            List<String> placement = decision.placements().get(p.id());
+            if (placement != null) {
+                startRun(byId.get(p.id()), placement, gpusInUse, nodeGpus, now);
+            } else {
+                info.put(p.id(), new WorkloadStore.QueueInfo(decision.schedulerOrder().getOrDefault(p.id(), 0),
+                        decision.messages().getOrDefault(p.id(), "")));
+            }
+        }
+        workloads.updateQueueInfo(info);
+    }
+
+    /**
+     * "" when every dependency succeeded; a hold message while some have not; null after failing {@code w}
+     * because one failed, was stopped or was deleted (SPEC §7.7).
+     */
+    private String dependencyHold(Workload w, Instant now) {
+        List<String> deps = w.spec().dependencies();
+        if (deps.isEmpty()) {
+            return "";
+        }
+        Map<String, Workload> found = workloads.findAll(deps).stream().collect(Collectors.toMap(Workload::id, d -> d));
+        List<String> waiting = new ArrayList<>();
+        for (String id : deps) {
+            Workload d = found.get(id);
+            String problem = d == null || d.deleted() ? "was deleted"
+                    : d.phase() == Phase.Failed || d.phase() == Phase.Stopped ? "is " + d.phase() : null;
+            if (problem != null) {
+                Workload.Builder b = w.toBuilder();
+                b.phase = Phase.Failed;
+                b.endTime = now;
+                b.retried = false;
+                b.condition(Condition.of("Failed", "DependencyFailed", "dependency " + id + " " + problem, now));
+                transition(b.build());
+                return null;
+            }
+            if (d.phase() != Phase.Succeeded) {
+                waiting.add(id + " is " + d.phase());
+            }
+        }
+        return waiting.isEmpty() ? "" : "waiting for dependencies: " + String.join(", ", waiting);
+    }
+
+    private void startRun(Workload w, List<String> placement, Map<String, Set<Integer>> gpusInUse, Map<String, Long> nodeGpus, Instant now) {
+        int dispatch = w.dispatchCount() + 1;
+        ResourceSpec r = w.spec().resource();
+        List<PodRecord> run = new ArrayList<>();
+        for (int ordinal = 0; ordinal < placement.size(); ordinal++) {
+            String node = placement.get(ordinal);
+            String gpuIndices = assignGpus(node, r.gpuCount(), gpusInUse, nodeGpus);
+            run.add(new PodRecord(w.id(), dispatch, PodPlans.podId(w, ordinal, random), ordinal, node,
+                    PodPlans.rank(w, ordinal), PodPlans.container(w.kind()), PodRecord.PENDING, r.cpuMillis(),
+                    r.gpuCount(), r.memoryBytes(), r.ephemeralBytes(), gpuIndices, null, null, null, "", "", 0, false));
+        }
+        Workload.Builder b = w.toBuilder();
+        b.phase = Phase.Running;
+        b.dispatchCount = dispatch;
+        b.retried = false;
+        b.schedulerOrder = 0;
+        if (b.startTime == null) {
+            b.startTime = now;
+        }
+        b.nodes.add(placement);
+        b.ranks.add(run.stream().map(PodRecord::rank).toList());
+        b.condition(Condition.of("Scheduled", "Scheduled", "run " + dispatch + " placed on " + String.join(", ", placement), now));
+        b.condition(Condition.of("Running", "Started", "run " + dispatch + ": " + run.size() + " pod"
+                + (run.size() == 1 ? "" : "s") + " started", now));
+        if (!workloads.startRun(b.build(), run)) {
+            kick();
+            return;
+        }
+        int masterPort = w.kind() == Kind.PyTorchJob ? freePort() : 0;
+        for (PodRecord pod : run) {
+            try {
+                runtime.start(new PodLaunch(key(pod), pod.node(), pod.container(), w.spec().script(),
+                        PodPlans.env(w, pod, run, masterPort, "127.0.0.1")));
+                pods.update(pod.running(now));
+            } catch (IOException | RuntimeException e) {
+                log.warn("could not start pod {}: {}", pod.podId(), e.toString());
+                pods.update(pod.ended(now, 128, "StartError", "could not start: " + e.getMessage()));
+            }
+        }
+    }
+
+    private static String assignGpus(String node, long count, Map<String, Set<Integer>> gpusInUse, Map<String, Long> nodeGpus) {
+        if (count == 0) {
+            return "";
+        }
+        Set<Integer> used = gpusInUse.computeIfAbsent(node, n -> new TreeSet<>());
+        List<String> picked = new ArrayList<>();
+        long capacity = nodeGpus.getOrDefault(node, 0L);
+        for (int i = 0; i < capacity && picked.size() < count; i++) {
+            if (used.add(i)) {
+                picked.add(Integer.toString(i));
+            }
+        }
+        return String.join(",", picked);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("no free port for MASTER_PORT", e);
+        }
+    }
+
+    /** TTL: a finished workload's pods give back their runtime resources; its logs stay. */
+    private void releaseExpired(Instant now) {
+        for (Workload w : workloads.findExpired(now)) {
+            for (PodRecord pod : pods.allOf(w.id())) {
+                if (pod.released()) {
+                    continue;
+                }
+                try {
+                    runtime.release(key(pod));
+                    pods.update(pod.asReleased());
+                } catch (IOException e) {
+                    log.warn("could not release pod {}: {}", pod.podId(), e.toString());
+                }
+            }
+            Workload.Builder b = w.toBuilder();
+            b.deletionTime = now;
+            transition(b.build());
+        }
+    }
+
+    static PodKey key(PodRecord pod) {
+        return new PodKey(pod.workloadId(), pod.dispatch(), pod.podId());
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        try {
+            loop.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
