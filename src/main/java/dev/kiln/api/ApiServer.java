@@ -2,7 +2,11 @@ package dev.kiln.api;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.kiln.auth.AuditEntry;
+import dev.kiln.auth.Authenticator;
 import dev.kiln.auth.Caller;
+import dev.kiln.auth.UserDirectory;
+import dev.kiln.auth.UserService;
 import dev.kiln.service.Cluster;
 import dev.kiln.service.PodService;
 import dev.kiln.service.WorkloadService;
@@ -10,6 +14,7 @@ import dev.kiln.workload.Json;
 import dev.kiln.workload.KilnException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
@@ -19,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,17 +40,19 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(
             Settings settings, WorkloadService workloads, PodService pods, Cluster cluster, Clock clock,
-            Function<Context, Caller> callers, PrometheusMeterRegistry metrics) {
+            Authenticator authenticator, UserService users, UserDirectory directory, PrometheusMeterRegistry metrics) {
         requireNonNull(settings, "settings is null");
+        requireNonNull(authenticator, "authenticator is null");
         List<Route> all = new ArrayList<>();
-        all.addAll(new WorkloadRoutes(workloads, pods, cluster, clock, callers, settings.maxBodyBytes()).routes());
+        all.addAll(new WorkloadRoutes(workloads, pods, cluster, clock, settings.maxBodyBytes()).routes());
         all.addAll(new ClusterRoutes(cluster).routes());
+        all.addAll(new UserRoutes(users, directory, settings.maxBodyBytes()).routes());
         all.add(new Route(HandlerType.GET, "/healthz", "Liveness of the server", null, Health.class, List.of(),
-                ctx -> Http.json(ctx, new Health("ok"))));
+                ctx -> Http.json(ctx, new Health("ok")), Route.Access.PUBLIC));
         all.add(new Route(HandlerType.GET, "/metrics", "Prometheus metrics (text format)", null, null, List.of(),
                 ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape())));
         all.add(new Route(HandlerType.GET, "/openapi.json", "This document", null, null, List.of(),
-                ctx -> ctx.contentType("application/json").result(openApiBytes())));
+                ctx -> ctx.contentType("application/json").result(openApiBytes()), Route.Access.PUBLIC));
         this.routes = List.copyOf(all);
         this.openApi = Json.writeBytes(OpenApi.document(routes, settings.version()));
 
@@ -58,9 +64,12 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.host = settings.bind();
             config.jetty.port = settings.port();
             config.events.handlerAdded(info -> registered.add(info.getHttpMethod().name() + " " + info.getPath()));
-            config.requestLogger.http((ctx, ms) -> record(metrics, ctx, ms));
+            config.requestLogger.http((ctx, ms) -> {
+                record(metrics, ctx, ms);
+                audit(directory, clock, ctx);
+            });
             for (Route route : routes) {
-                config.routes.addHttpHandler(route.method(), route.path(), route.handler());
+                config.routes.addHttpHandler(route.method(), route.path(), guarded(route, authenticator));
             }
             config.routes.exception(KilnException.class, (e, ctx) -> Http.json(ctx.status(ApiErrors.status(e)), ApiErrors.body(e)));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
@@ -78,6 +87,48 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public record Health(String status) {}
+
+    /** Authenticates before the handler runs and enforces the route's access level: the one gate for every route. */
+    private static Handler guarded(Route route, Authenticator authenticator) {
+        if (route.access() == Route.Access.PUBLIC) {
+            return route.handler();
+        }
+        return ctx -> {
+            Caller caller = authenticator.authenticate(ctx.header("Authorization"));
+            ctx.attribute(Callers.ATTRIBUTE, caller);
+            if (route.access() == Route.Access.ADMIN && !caller.admin()) {
+                throw new KilnException.Forbidden(caller.userName() + " may not " + route.method().name() + " "
+                        + route.path() + ": admins only");
+            }
+            route.handler().handle(ctx);
+        };
+    }
+
+    /** Every write is recorded with its caller, target and outcome, whether it succeeded or not. */
+    private static void audit(UserDirectory directory, Clock clock, Context ctx) {
+        String method = ctx.method().name();
+        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+            return;
+        }
+        String route;
+        try {
+            route = ctx.endpoint().path;
+        } catch (RuntimeException e) {
+            return; // no such route: nothing was written
+        }
+        Caller caller = ctx.attribute(Callers.ATTRIBUTE);
+        String target = ctx.attribute(Callers.AUDIT_TARGET);
+        if (target == null) {
+            target = String.join("/", ctx.pathParamMap().values());
+        }
+        String detail = ctx.statusCode() >= 400 && ctx.result() != null ? ctx.result() : "";
+        try {
+            directory.audit(new AuditEntry(0, clock.instant(), caller == null ? "" : caller.userId(),
+                    caller == null ? "anonymous" : caller.userName(), method + " " + route, target, ctx.statusCode(), detail));
+        } catch (RuntimeException e) {
+            log.error("could not write the audit entry for {} {}", method, ctx.path(), e);
+        }
+    }
 
     private static void error(Context ctx, int status, String message) {
         String code = switch (status) {

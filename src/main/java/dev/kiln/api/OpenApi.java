@@ -98,6 +98,7 @@ final class OpenApi {
         if (c == Long.class || c == long.class) return Map.of("type", "integer", "format", "int64");
         if (c == Boolean.class || c == boolean.class) return Map.of("type", "boolean");
         if (c == Object.class) return Map.of();
+        if (c == java.time.Instant.class) return Map.of("type", "string", "format", "date-time");
         if (!c.isRecord()) {
             throw new IllegalArgumentException("no OpenAPI schema for " + c);
         }

@@ -20,6 +20,12 @@ final class Requests {
     private Requests() {}
 
     static <T> T body(Context ctx, Class<T> type, long maxBytes) {
+        return optionalBody(ctx, type, maxBytes)
+                .orElseThrow(() -> new KilnException.Invalid("body", "a JSON object is required"));
+    }
+
+    /** The body, or empty when the request has none. */
+    static <T> java.util.Optional<T> optionalBody(Context ctx, Class<T> type, long maxBytes) {
         String contentType = ctx.contentType();
         if (contentType != null && !contentType.isBlank()) {
             String base = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
@@ -30,14 +36,14 @@ final class Requests {
         }
         byte[] bytes = readLimited(ctx, maxBytes);
         if (bytes.length == 0 || new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
-            throw new KilnException.Invalid("body", "a JSON object is required");
+            return java.util.Optional.empty();
         }
         try {
             T value = Json.MAPPER.readValue(bytes, type);
             if (value == null) {
                 throw new KilnException.Invalid("body", "a JSON object is required, not null");
             }
-            return value;
+            return java.util.Optional.of(value);
         } catch (JsonProcessingException e) {
             throw invalidJson(e);
         } catch (IOException e) {

@@ -6,8 +6,8 @@ import java.lang.reflect.Type;
 import java.util.List;
 
 /**
- * One API route and its documentation. Routes are registered only through this record, and the OpenAPI
- * document is generated from the same list, so neither can drift from the other.
+ * One API route, who may call it, and its documentation. Routes are registered only through this record, and the
+ * OpenAPI document is generated from the same list, so neither can drift from the other.
  */
 record Route(
         HandlerType method,
@@ -16,7 +16,23 @@ record Route(
         Class<?> requestBody,
         Type responseBody,
         List<Param> queryParams,
-        Handler handler) {
+        Handler handler,
+        Access access) {
+
+    /** A route any authenticated caller may use; finer rules (workspace, owner) are the service's. */
+    Route(HandlerType method, String path, String summary, Class<?> requestBody, Type responseBody, List<Param> queryParams, Handler handler) {
+        this(method, path, summary, requestBody, responseBody, queryParams, handler, Access.USER);
+    }
 
     record Param(String name, String type, String description) {}
+
+    /** Who may call a route at all. */
+    enum Access {
+        /** No credentials needed: health and the API document. */
+        PUBLIC,
+        /** Any authenticated caller. */
+        USER,
+        /** Admins only. */
+        ADMIN
+    }
 }

@@ -28,7 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** The workload endpoints of API.md. */
@@ -45,17 +44,14 @@ final class WorkloadRoutes {
     private final PodService pods;
     private final Cluster cluster;
     private final Clock clock;
-    private final Function<Context, Caller> callers;
     private final long maxBodyBytes;
 
     WorkloadRoutes(
-            WorkloadService workloads, PodService pods, Cluster cluster, Clock clock,
-            Function<Context, Caller> callers, long maxBodyBytes) {
+            WorkloadService workloads, PodService pods, Cluster cluster, Clock clock, long maxBodyBytes) {
         this.workloads = requireNonNull(workloads, "workloads is null");
         this.pods = requireNonNull(pods, "pods is null");
         this.cluster = requireNonNull(cluster, "cluster is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.callers = requireNonNull(callers, "callers is null");
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -100,13 +96,15 @@ final class WorkloadRoutes {
     }
 
     private void create(Context ctx) {
-        Caller caller = callers.apply(ctx);
+        Caller caller = Callers.of(ctx);
         WorkloadSpec request = Requests.body(ctx, WorkloadSpec.class, maxBodyBytes);
-        Http.json(ctx, new Views.CreateResponse(workloads.create(caller, request)));
+        String id = workloads.create(caller, request);
+        Callers.auditTarget(ctx, id);
+        Http.json(ctx, new Views.CreateResponse(id));
     }
 
     private void list(Context ctx) {
-        Caller caller = callers.apply(ctx);
+        Caller caller = Callers.of(ctx);
         String workspaceId = Requests.query(ctx, "workspaceId");
         Set<String> workspaces;
         if (workspaceId != null) {
@@ -158,7 +156,7 @@ final class WorkloadRoutes {
     }
 
     private void get(Context ctx) {
-        Caller caller = callers.apply(ctx);
+        Caller caller = Callers.of(ctx);
         Workload w = workloads.get(caller, workloadId(ctx));
         List<Views.PodView> podViews = pods.pods(w).stream().map(WorkloadRoutes::podView).toList();
         Http.json(ctx, Views.detail(w, clock.instant(), podViews));
@@ -173,7 +171,7 @@ final class WorkloadRoutes {
     }
 
     private void patch(Context ctx) {
-        Caller caller = callers.apply(ctx);
+        Caller caller = Callers.of(ctx);
         String id = workloadId(ctx);
         PatchRequest patch = Requests.body(ctx, PatchRequest.class, maxBodyBytes);
         workloads.patch(caller, id, patch);
@@ -181,12 +179,12 @@ final class WorkloadRoutes {
     }
 
     private void delete(Context ctx) {
-        workloads.delete(callers.apply(ctx), workloadId(ctx));
+        workloads.delete(Callers.of(ctx), workloadId(ctx));
         ctx.status(200);
     }
 
     private void stop(Context ctx) {
-        workloads.stop(callers.apply(ctx), workloadId(ctx));
+        workloads.stop(Callers.of(ctx), workloadId(ctx));
         ctx.status(200);
     }
 
@@ -204,9 +202,12 @@ final class WorkloadRoutes {
 
     /** Runs {@code action} for each id independently: 200 with no body when all succeed, else 207 with every result. */
     private boolean batch(Context ctx, BiFunction<Caller, String, String> action) {
-        Caller caller = callers.apply(ctx);
+        Caller caller = Callers.of(ctx);
         BatchRequest request = Requests.body(ctx, BatchRequest.class, maxBodyBytes);
         List<String> ids = request.workloadIds();
+        if (ids != null) {
+            Callers.auditTarget(ctx, String.join(",", ids));
+        }
         if (ids == null || ids.isEmpty() || ids.size() > MAX_BATCH) {
             throw new KilnException.Invalid("workloadIds", "workloadIds must list 1–" + MAX_BATCH + " ids; got "
                     + (ids == null ? 0 : ids.size()));
@@ -234,7 +235,7 @@ final class WorkloadRoutes {
     }
 
     private void logs(Context ctx) {
-        Caller caller = callers.apply(ctx);
+        Caller caller = Callers.of(ctx);
         Workload w = workloads.get(caller, workloadId(ctx));
         String podId = podId(ctx);
         int tailLines = Requests.intQuery(ctx, "tailLines", 1000, 1, 100_000);
@@ -255,7 +256,7 @@ final class WorkloadRoutes {
     }
 
     private void containers(Context ctx) {
-        Caller caller = callers.apply(ctx);
+        Caller caller = Callers.of(ctx);
         Workload w = workloads.get(caller, workloadId(ctx));
         String podId = podId(ctx);
         List<Views.ContainerName> names = pods.containers(w, podId).stream().map(Views.ContainerName::new).toList();

@@ -3,7 +3,9 @@ package dev.kiln.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.api.ApiServer;
-import dev.kiln.auth.Caller;
+import dev.kiln.auth.Authenticator;
+import dev.kiln.auth.User;
+import dev.kiln.auth.UserService;
 import dev.kiln.service.Cluster;
 import dev.kiln.service.PodService;
 import dev.kiln.service.WorkloadService;
@@ -13,6 +15,7 @@ import dev.kiln.runtime.local.HostNode;
 import dev.kiln.runtime.local.LocalRuntime;
 import dev.kiln.store.Database;
 import dev.kiln.store.PodStore;
+import dev.kiln.store.UserStore;
 import dev.kiln.store.WorkloadStore;
 import dev.kiln.workload.Node;
 import dev.kiln.workload.Quantities;
@@ -90,11 +93,21 @@ public final class Kiln implements AutoCloseable {
             WorkloadService workloads = new WorkloadService(store, new WorkloadValidator(cluster),
                     new WorkloadIds(new SecureRandom()), clock, cluster.id(), id -> loop.kick());
             PodService pods = new RuntimePods(podStore, runtime);
-            Caller local = localAdmin();
+            UserStore directory = new UserStore(database);
+            boolean loopback = isLoopback(config.server().bind());
+            Authenticator authenticator = new Authenticator(directory, clock, null, workspaces);
+            UserService users = new UserService(directory, authenticator, ws -> cluster.workspace(ws).isPresent(), clock);
+            if (loopback) {
+                User local = users.ensureUser(System.getProperty("user.name", "local"), User.Role.admin);
+                authenticator = new Authenticator(directory, clock, authenticator.callerOf(local), workspaces);
+                users = new UserService(directory, authenticator, ws -> cluster.workspace(ws).isPresent(), clock);
+            } else {
+                AdminToken.ensure(users, dataDir);
+            }
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             ApiServer api = new ApiServer(
                     new ApiServer.Settings(config.server().bind(), config.server().port(), config.server().maxBodyBytes(), VERSION),
-                    workloads, pods, cluster, clock, ctx -> local, metrics);
+                    workloads, pods, cluster, clock, authenticator, users, directory, metrics);
             int port = api.start();
             controller.start();
             String host = config.server().bind().contains(":") ? "[" + config.server().bind() + "]" : config.server().bind();
@@ -111,10 +124,12 @@ public final class Kiln implements AutoCloseable {
         }
     }
 
-    static Caller localAdmin() {
-        String name = System.getProperty("user.name", "local");
-        String id = WorkloadIds.normalise(name).orElse("local");
-        return new Caller(id, name, true, Set.of());
+    static boolean isLoopback(String bind) {
+        try {
+            return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new KilnConfig.ConfigException("server.bind: '" + bind + "' is not an address of this host");
+        }
     }
 
     private static List<Node> nodes(KilnConfig config, Path dataDir) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** The command line: {@code kiln server [--config FILE] [--port N] [--bind ADDR] [--data-dir DIR]}. */
 @Command(name = "kiln", mixinStandardHelpOptions = true, version = Kiln.VERSION,
         description = "Kiln: a workload platform for AI clusters.",
-        subcommands = {Main.ServerCommand.class})
+        subcommands = {Main.ServerCommand.class, UserCommand.class})
 public final class Main implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 

@@ -1,0 +1,31 @@
+package dev.kiln.auth;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Where users, tokens and the audit log are kept (the database). */
+public interface UserDirectory {
+    void insertUser(User user);
+
+    Optional<User> user(String id);
+
+    Optional<User> userByName(String name);
+
+    List<User> users();
+
+    /** Marks the user deleted and revokes all its tokens. */
+    boolean deleteUser(String id, Instant now);
+
+    void insertToken(Token token);
+
+    Optional<Token> tokenByHash(String hash);
+
+    List<Token> tokens(String userId);
+
+    boolean revokeToken(String userId, String tokenId, Instant now);
+
+    void audit(AuditEntry entry);
+
+    List<AuditEntry> audit(Instant since, String userId, int limit);
+}
