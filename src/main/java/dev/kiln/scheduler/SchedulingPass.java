@@ -3,7 +3,6 @@ package dev.kiln.scheduler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,26 +34,33 @@ final class SchedulingPass {
         }
         indexClassesByNode();
 
-        Map<String, List<String>> placements = LinkedHashMap.newLinkedHashMap(queue.length);
-        Map<String, String> messages = LinkedHashMap.newLinkedHashMap(queue.length);
-        Map<String, Integer> order = LinkedHashMap.newLinkedHashMap(queue.length);
+        int count = queue.length;
+        String[] placedIds = new String[count];
+        Object[] placedNodes = new Object[count];
+        int placed = 0;
+        String[] waitingIds = new String[count];
+        Object[] messages = new Object[count];
+        int waiting = 0;
+        String[] ids = new String[count];
+        Object[] positionsInWorkspace = new Object[count];
         Map<String, int[]> positions = new HashMap<>();
-        for (int i = 0; i < queue.length; i++) {
+        for (int i = 0; i < count; i++) {
             PendingWorkload workload = queue[i];
             int[] position = positions.computeIfAbsent(workload.workspaceId(), id -> new int[1]);
-            order.put(workload.id(), ++position[0]);
-            if (!workload.ready()) {
-                messages.put(workload.id(), workload.holdMessage());
-                continue;
-            }
-            String why = tryToStart(workload, demandOf[i]);
+            ids[i] = workload.id();
+            positionsInWorkspace[i] = ++position[0];
+            String why = workload.ready() ? tryToStart(workload, demandOf[i]) : workload.holdMessage();
             if (why == null) {
-                placements.put(workload.id(), podNodes());
+                placedIds[placed] = workload.id();
+                placedNodes[placed++] = podNodes();
             } else {
-                messages.put(workload.id(), why);
+                waitingIds[waiting] = workload.id();
+                messages[waiting++] = why;
             }
         }
-        return new Decision(placements, messages, order);
+        return new Decision(new ArrayMapView<>(placedIds, placedNodes, placed),
+                new ArrayMapView<>(waitingIds, messages, waiting),
+                new ArrayMapView<>(ids, positionsInWorkspace, count));
     }
 
     /** Places the workload and returns null, or returns why it stays pending. */
