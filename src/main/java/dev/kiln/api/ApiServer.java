@@ -9,6 +9,7 @@ import dev.kiln.auth.UserDirectory;
 import dev.kiln.auth.UserService;
 import dev.kiln.service.Cluster;
 import dev.kiln.service.PodService;
+import dev.kiln.service.StartEstimates;
 import dev.kiln.service.WorkloadService;
 import dev.kiln.workload.Json;
 import dev.kiln.workload.KilnException;
@@ -39,12 +40,13 @@ public final class ApiServer implements AutoCloseable {
     public record Settings(String bind, int port, long maxBodyBytes, String version) {}
 
     public ApiServer(
-            Settings settings, WorkloadService workloads, PodService pods, Cluster cluster, Clock clock,
+            Settings settings, WorkloadService workloads, PodService pods, StartEstimates estimates, Cluster cluster,
+            Clock clock,
             Authenticator authenticator, UserService users, UserDirectory directory, PrometheusMeterRegistry metrics) {
         requireNonNull(settings, "settings is null");
         requireNonNull(authenticator, "authenticator is null");
         List<Route> all = new ArrayList<>();
-        all.addAll(new WorkloadRoutes(workloads, pods, cluster, clock, settings.maxBodyBytes()).routes());
+        all.addAll(new WorkloadRoutes(workloads, pods, estimates, cluster, clock, settings.maxBodyBytes()).routes());
         all.addAll(new ClusterRoutes(cluster).routes());
         all.addAll(new UserRoutes(users, directory, settings.maxBodyBytes()).routes());
         all.add(new Route(HandlerType.GET, "/healthz", "Liveness of the server", null, Health.class, List.of(),

@@ -113,7 +113,8 @@ public final class Views {
             ProbeSpec readiness,
             ServiceSpec service,
             List<String> dependencies,
-            List<CronJobSpec> cronJobs) {}
+            List<CronJobSpec> cronJobs,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String estimatedStartTime) {}
 
     public record LogsResponse(String workloadId, String podId, String namespace, List<String> logs) {}
 
@@ -180,7 +181,7 @@ public final class Views {
                 s.timeout(), w.uid(), w.k8sObjectUid());
     }
 
-    static Detail detail(Workload w, Instant now, List<PodView> pods) {
+    static Detail detail(Workload w, Instant now, List<PodView> pods, Instant estimatedStart) {
         WorkloadSpec s = w.spec();
         return new Detail(w.id(), s.workspaceId(), resource(s), s.displayName(), s.description(), w.userId(),
                 w.userName(), w.clusterId(), w.phase().name(), w.message(), s.priority(),
@@ -194,6 +195,6 @@ public final class Views {
                                 Times.format(c.lastTransitionTime())))
                         .toList(),
                 pods, w.nodes(), w.ranks(), s.customerLabels(), s.env(), s.liveness(), s.readiness(), s.service(),
-                s.dependencies(), s.cronJobs());
+                s.dependencies(), s.cronJobs(), estimatedStart == null ? null : Times.format(estimatedStart));
     }
 }

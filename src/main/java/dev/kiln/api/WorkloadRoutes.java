@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.kiln.auth.Caller;
 import dev.kiln.service.Cluster;
 import dev.kiln.service.PodService;
+import dev.kiln.service.StartEstimates;
 import dev.kiln.service.WorkloadService;
 import dev.kiln.store.WorkloadQuery;
 import dev.kiln.workload.KilnException;
@@ -42,12 +43,15 @@ final class WorkloadRoutes {
 
     private final WorkloadService workloads;
     private final PodService pods;
+    private final StartEstimates estimates;
     private final Cluster cluster;
     private final Clock clock;
     private final long maxBodyBytes;
 
     WorkloadRoutes(
-            WorkloadService workloads, PodService pods, Cluster cluster, Clock clock, long maxBodyBytes) {
+            WorkloadService workloads, PodService pods, StartEstimates estimates, Cluster cluster, Clock clock,
+            long maxBodyBytes) {
+        this.estimates = requireNonNull(estimates, "estimates is null");
         this.workloads = requireNonNull(workloads, "workloads is null");
         this.pods = requireNonNull(pods, "pods is null");
         this.cluster = requireNonNull(cluster, "cluster is null");
@@ -159,7 +163,8 @@ final class WorkloadRoutes {
         Caller caller = Callers.of(ctx);
         Workload w = workloads.get(caller, workloadId(ctx));
         List<Views.PodView> podViews = pods.pods(w).stream().map(WorkloadRoutes::podView).toList();
-        Http.json(ctx, Views.detail(w, clock.instant(), podViews));
+        Instant now = clock.instant();
+        Http.json(ctx, Views.detail(w, now, podViews, estimates.estimatedStart(w, now).orElse(null)));
     }
 
     static Views.PodView podView(Pod p) {

@@ -64,7 +64,10 @@ public final class WorkloadController implements AutoCloseable {
     private final Cluster cluster;
     private final Clock clock;
     private final Duration stopGrace;
+    private final LifecycleSettings settings;
+    private final CronStep cron;
     private final RandomGenerator random;
+    private Instant lastRetention = Instant.MIN;
     private final Scheduler scheduler = new Scheduler();
     private final ConcurrentLinkedQueue<PodStatus> exits = new ConcurrentLinkedQueue<>();
     private final Set<PodKey> stopping = new HashSet<>();
@@ -73,13 +76,15 @@ public final class WorkloadController implements AutoCloseable {
 
     public WorkloadController(
             WorkloadStore workloads, PodStore pods, PodRuntime runtime, Cluster cluster, Clock clock,
-            Duration stopGrace, RandomGenerator random) {
+            LifecycleSettings settings, RandomGenerator random) {
         this.workloads = requireNonNull(workloads, "workloads is null");
         this.pods = requireNonNull(pods, "pods is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
         this.cluster = requireNonNull(cluster, "cluster is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.stopGrace = requireNonNull(stopGrace, "stopGrace is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.stopGrace = settings.stopGracePeriod();
+        this.cron = new CronStep(workloads, settings.timeZone());
         this.random = requireNonNull(random, "random is null");
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kiln-lifecycle");
@@ -156,6 +161,9 @@ public final class WorkloadController implements AutoCloseable {
     /** One pass of the loop at time {@code now}. */
     public void runOnce(Instant now) {
         recordExits();
+        if (cron.runOnce(now)) {
+            kick();
+        }
         stopUnwanted();
         for (Workload w : workloads.findByPhases(ACTIVE)) {
             evaluate(w, now);
@@ -163,6 +171,10 @@ public final class WorkloadController implements AutoCloseable {
         schedule(now);
         releaseExpired(now);
         runtime.sampleLogs(now);
+        if (!now.isBefore(lastRetention.plusSeconds(60))) {
+            lastRetention = now;
+            enforceLogRetention(now);
+        }
     }
 
     private void recordExits() {
@@ -228,6 +240,9 @@ public final class WorkloadController implements AutoCloseable {
             });
             return;
         }
+        if (w.spec().isSupervised() && hung(w, run, now)) {
+            return;
+        }
         PodRecord failed = run.stream().filter(p -> p.phase().equals(PodRecord.FAILED)).min(Comparator.comparing(PodRecord::endTime)).orElse(null);
         if (failed != null) {
             failRun(w, reasonOf(failed), "pod " + failed.podId() + " " + failed.message(), now);
@@ -239,6 +254,86 @@ public final class WorkloadController implements AutoCloseable {
             b.endTime = run.stream().map(PodRecord::endTime).max(Comparator.naturalOrder()).orElse(now);
             b.condition(Condition.of("Succeeded", "Completed", "all " + run.size() + " pods exited with code 0", now));
             transition(b.build());
+        }
+    }
+
+    /**
+     * Supervision (SPEC §7.9): when no pod of the run has written a log byte for the hang timeout (config, or the
+     * workload's own {@code KILN_HANG_TIMEOUT} seconds), the run is failed as hung, so maxRetry applies.
+     */
+    private boolean hung(Workload w, List<PodRecord> run, Instant now) {
+        Duration timeout = hangTimeout(w);
+        List<PodRecord> live = run.stream().filter(p -> p.phase().equals(PodRecord.RUNNING)).toList();
+        if (live.isEmpty()) {
+            return false;
+        }
+        List<String> silent = new ArrayList<>();
+        for (PodRecord p : live) {
+            Instant last = runtime.lastLogWrite(key(p)).orElse(p.startTime());
+            if (last == null || p.startTime() != null && last.isBefore(p.startTime())) {
+                last = p.startTime();
+            }
+            if (last == null || !now.isBefore(last.plus(timeout))) {
+                silent.add(p.podId());
+            }
+        }
+        if (silent.size() < live.size()) {
+            return false;
+        }
+        String message = "no log output for " + timeout.getSeconds() + "s from pod" + (silent.size() == 1 ? " " : "s ")
+                + String.join(", ", silent);
+        Workload.Builder b = w.toBuilder();
+        b.condition(Condition.of("Hang", "Hang", message, now));
+        failRun(b.build(), "Hang", "run " + w.dispatchCount() + " hung: " + message, now);
+        return true;
+    }
+
+    private Duration hangTimeout(Workload w) {
+        String own = w.spec().env().get("KILN_HANG_TIMEOUT");
+        if (own != null) {
+            try {
+                long seconds = Long.parseLong(own.trim());
+                if (seconds > 0) {
+                    return Duration.ofSeconds(seconds);
+                }
+            } catch (NumberFormatException e) {
+                // not a number: the configured timeout applies
+            }
+        }
+        return settings.hangTimeout();
+    }
+
+    /** Log retention: logs of pods that ended longer ago than the retention go, then the oldest past the size cap. */
+    private void enforceLogRetention(Instant now) {
+        for (PodRecord pod : pods.endedBefore(now.minus(settings.logRetention()))) {
+            purge(pod);
+        }
+        Long cap = settings.logMaxBytes();
+        if (cap == null) {
+            return;
+        }
+        List<PodRecord> kept = pods.withLogs();
+        long total = 0;
+        long[] sizes = new long[kept.size()];
+        for (int i = 0; i < kept.size(); i++) {
+            sizes[i] = runtime.logBytes(key(kept.get(i)));
+            total += sizes[i];
+        }
+        for (int i = 0; i < kept.size() && total > cap; i++) {
+            if (kept.get(i).isLive()) {
+                break; // never the logs of a running pod
+            }
+            purge(kept.get(i));
+            total -= sizes[i];
+        }
+    }
+
+    private void purge(PodRecord pod) {
+        try {
+            runtime.purge(key(pod));
+            pods.markLogsPurged(pod);
+        } catch (IOException e) {
+            log.warn("could not purge the logs of pod {}: {}", pod.podId(), e.toString());
         }
     }
 
@@ -270,10 +365,11 @@ public final class WorkloadController implements AutoCloseable {
     /** A failed run stops its other pods; it is retried at the front of its priority while the budget lasts. */
     private void failRun(Workload w, String reason, String message, Instant now) {
         Workload.Builder b = w.toBuilder();
-        if (w.dispatchCount() <= w.spec().maxRetry()) {
+        int retryBase = w.spec().cronJobs().isEmpty() ? 0 : workloads.cronState(w.id()).retryBase();
+        if (w.dispatchCount() - retryBase <= w.spec().maxRetry()) {
             b.phase = Phase.Pending;
             b.retried = true;
-            b.condition(Condition.of("Retrying", reason, message + "; retrying (run " + (w.dispatchCount() + 1)
+            b.condition(Condition.of("Retrying", reason, message + "; retrying (run " + (w.dispatchCount() - retryBase + 1)
                     + " of at most " + (w.spec().maxRetry() + 1) + ")", now));
         } else {
             b.phase = Phase.Failed;
@@ -334,6 +430,10 @@ public final class WorkloadController implements AutoCloseable {
             String hold = dependencyHold(w, now);
             if (hold == null) {
                 continue; // failed by its dependency just now
+            }
+            if (hold.isEmpty()) {
+                String cronHold = cron.hold(w, now);
+                hold = cronHold == null ? "" : cronHold;
             }
             byId.put(w.id(), w);
             ResourceSpec r = w.spec().resource();

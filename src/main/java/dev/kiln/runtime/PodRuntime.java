@@ -63,6 +63,14 @@ public interface PodRuntime extends AutoCloseable {
      */
     default void sampleLogs(Instant now) {}
 
+    /**
+     * Log retention: removes what is left of an ended, released pod — its logs. Afterwards its logs read as empty.
+     */
+    void purge(PodKey key) throws IOException;
+
+    /** Bytes the pod's logs take now; 0 when none are left. */
+    long logBytes(PodKey key);
+
     /** Stops watching pods; never stops the pods themselves (they outlive the server). */
     @Override
     void close();

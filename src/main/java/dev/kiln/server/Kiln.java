@@ -9,7 +9,9 @@ import dev.kiln.auth.UserService;
 import dev.kiln.service.Cluster;
 import dev.kiln.service.PodService;
 import dev.kiln.service.WorkloadService;
+import dev.kiln.lifecycle.LifecycleSettings;
 import dev.kiln.lifecycle.RuntimePods;
+import dev.kiln.lifecycle.StartEstimator;
 import dev.kiln.lifecycle.WorkloadController;
 import dev.kiln.runtime.local.HostNode;
 import dev.kiln.runtime.local.LocalRuntime;
@@ -87,8 +89,8 @@ public final class Kiln implements AutoCloseable {
             PodStore podStore = new PodStore(database);
             Cluster cluster = new Cluster(config.cluster().id(), zone, false, nodes, workspaces, store);
             runtime = new LocalRuntime(dataDir, clock);
-            controller = new WorkloadController(store, podStore, runtime, cluster, clock,
-                    KilnConfig.duration("lifecycle.stopGracePeriod", config.lifecycle().stopGracePeriod()), new SecureRandom());
+            controller = new WorkloadController(store, podStore, runtime, cluster, clock, lifecycle(config, zone),
+                    new SecureRandom());
             WorkloadController loop = controller;
             WorkloadService workloads = new WorkloadService(store, new WorkloadValidator(cluster),
                     new WorkloadIds(new SecureRandom()), clock, cluster.id(), id -> loop.kick());
@@ -107,7 +109,8 @@ public final class Kiln implements AutoCloseable {
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             ApiServer api = new ApiServer(
                     new ApiServer.Settings(config.server().bind(), config.server().port(), config.server().maxBodyBytes(), VERSION),
-                    workloads, pods, cluster, clock, authenticator, users, directory, metrics);
+                    workloads, pods, new StartEstimator(store, podStore, cluster), cluster, clock, authenticator, users,
+                    directory, metrics);
             int port = api.start();
             controller.start();
             String host = config.server().bind().contains(":") ? "[" + config.server().bind() + "]" : config.server().bind();
@@ -122,6 +125,20 @@ public final class Kiln implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    static LifecycleSettings lifecycle(KilnConfig config, ZoneId zone) {
+        KilnConfig.Lifecycle l = config.lifecycle();
+        Long cap = null;
+        if (l.logMaxSize() != null) {
+            cap = Quantities.bytes(l.logMaxSize()).orElseThrow(() -> new KilnConfig.ConfigException(
+                    "lifecycle.logMaxSize: '" + l.logMaxSize() + "' is not a quantity like 10Gi"));
+        }
+        return new LifecycleSettings(
+                KilnConfig.duration("lifecycle.stopGracePeriod", l.stopGracePeriod()),
+                KilnConfig.duration("lifecycle.hangTimeout", l.hangTimeout()),
+                KilnConfig.duration("lifecycle.logRetention", l.logRetention()),
+                cap, zone);
     }
 
     static boolean isLoopback(String bind) {

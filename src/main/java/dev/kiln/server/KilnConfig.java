@@ -46,7 +46,8 @@ public record KilnConfig(
     public record WorkspaceConfig(
             String id, List<String> nodes, Map<String, String> nodeSelector, QuotaConfig quota, List<String> members) {}
 
-    public record Lifecycle(String stopGracePeriod, String hangTimeout, String logRetention) {}
+    /** {@code logMaxSize}: optional cap on the total size of kept logs, e.g. 10Gi (oldest ended pods' go first). */
+    public record Lifecycle(String stopGracePeriod, String hangTimeout, String logRetention, String logMaxSize) {}
 
     public KilnConfig {
         server = server == null ? new Server(null, null, null) : server;
@@ -67,11 +68,12 @@ public record KilnConfig(
                 runtime.gpuResource() == null ? "nvidia.com/gpu" : runtime.gpuResource());
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
         workspaces = workspaces == null ? List.of() : List.copyOf(workspaces);
-        lifecycle = lifecycle == null ? new Lifecycle(null, null, null) : lifecycle;
+        lifecycle = lifecycle == null ? new Lifecycle(null, null, null, null) : lifecycle;
         lifecycle = new Lifecycle(
                 lifecycle.stopGracePeriod() == null ? "30s" : lifecycle.stopGracePeriod(),
                 lifecycle.hangTimeout() == null ? "30m" : lifecycle.hangTimeout(),
-                lifecycle.logRetention() == null ? "7d" : lifecycle.logRetention());
+                lifecycle.logRetention() == null ? "7d" : lifecycle.logRetention(),
+                lifecycle.logMaxSize());
     }
 
     public static KilnConfig defaults() {

@@ -74,6 +74,32 @@ public final class PodStore {
                 .list());
     }
 
+    /** Pods that ended before {@code cutoff} and still have logs, oldest first. */
+    public List<PodRecord> endedBefore(java.time.Instant cutoff) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS
+                        + " FROM pods WHERE end_time < :cutoff AND NOT logs_purged ORDER BY end_time")
+                .bind("cutoff", cutoff.toEpochMilli())
+                .map(PodStore::map)
+                .list());
+    }
+
+    /** Every pod that still has logs, oldest end first (running ones last). */
+    public List<PodRecord> withLogs() {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS
+                        + " FROM pods WHERE NOT logs_purged ORDER BY CASE WHEN end_time IS NULL THEN 1 ELSE 0 END, end_time")
+                .map(PodStore::map)
+                .list());
+    }
+
+    public void markLogsPurged(PodRecord p) {
+        database.jdbi().useHandle(h -> h.createUpdate("UPDATE pods SET logs_purged = TRUE"
+                        + " WHERE workload_id = :w AND dispatch = :d AND pod_id = :p")
+                .bind("w", p.workloadId())
+                .bind("d", p.dispatch())
+                .bind("p", p.podId())
+                .execute());
+    }
+
     public void delete(PodRecord p) {
         database.jdbi().useHandle(h -> h.createUpdate("DELETE FROM pods WHERE workload_id = :w AND dispatch = :d AND pod_id = :p")
                 .bind("w", p.workloadId())

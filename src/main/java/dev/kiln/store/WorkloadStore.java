@@ -30,14 +30,14 @@ public final class WorkloadStore {
     private static final String COLUMNS = "id, uid, workspace_id, kind, display_name, description, user_id, user_name,"
             + " cluster_id, phase, message, priority, creation_time, start_time, end_time, deletion_time,"
             + " dispatch_count, scheduler_order, retried, stop_requested, node_port, k8s_object_uid, deleted, version,"
-            + " spec, status, expires_at";
+            + " spec, status, expires_at, has_cron";
 
     private static final String UPDATE = "UPDATE workloads SET"
             + " phase = :phase, message = :message, priority = :priority, description = :description,"
             + " start_time = :start_time, end_time = :end_time, deletion_time = :deletion_time,"
             + " dispatch_count = :dispatch_count, scheduler_order = :scheduler_order, retried = :retried,"
             + " stop_requested = :stop_requested, node_port = :node_port, k8s_object_uid = :k8s_object_uid,"
-            + " deleted = :deleted, spec = :spec, status = :status, expires_at = :expires_at,"
+            + " deleted = :deleted, spec = :spec, status = :status, expires_at = :expires_at, has_cron = :has_cron,"
             + " version = version + 1 WHERE id = :id AND version = :version";
 
     private final Database database;
@@ -59,7 +59,7 @@ public final class WorkloadStore {
                     + ":id, :uid, :workspace_id, :kind, :display_name, :description, :user_id, :user_name,"
                     + " :cluster_id, :phase, :message, :priority, :creation_time, :start_time, :end_time,"
                     + " :deletion_time, :dispatch_count, :scheduler_order, :retried, :stop_requested, :node_port,"
-                    + " :k8s_object_uid, :deleted, 0, :spec, :status, :expires_at)"), w).execute());
+                    + " :k8s_object_uid, :deleted, 0, :spec, :status, :expires_at, :has_cron)"), w).execute());
         } catch (RuntimeException e) {
             if (isUniqueViolation(e)) {
                 throw new DuplicateIdException(w.id());
@@ -241,6 +241,7 @@ public final class WorkloadStore {
                 .bind("k8s_object_uid", w.k8sObjectUid() == null ? "" : w.k8sObjectUid())
                 .bind("deleted", w.deleted())
                 .bind("expires_at", expiresAt(w))
+                .bind("has_cron", !s.cronJobs().isEmpty() && !w.deleted())
                 .bind("spec", Json.write(s))
                 .bind("status", Json.write(new Status(w.conditions(), w.nodes(), w.ranks())));
     }
@@ -300,6 +301,46 @@ public final class WorkloadStore {
                 .bind("now", now.toEpochMilli())
                 .map(WorkloadStore::map)
                 .list());
+    }
+
+    /** Live workloads with cron schedules. */
+    public List<Workload> findWithCron() {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS
+                        + " FROM workloads WHERE has_cron AND NOT deleted ORDER BY creation_time, id")
+                .map(WorkloadStore::map)
+                .list());
+    }
+
+    public CronState cronState(String id) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT state FROM cron_state WHERE workload_id = :id")
+                .bind("id", id)
+                .mapTo(String.class)
+                .findOne()
+                .map(json -> Json.read(json, CronState.class))
+                .orElse(CronState.EMPTY));
+    }
+
+    /** The workload's compare-and-set and its cron state, in one transaction. */
+    public boolean update(Workload w, CronState cron) {
+        return database.jdbi().inTransaction(h -> {
+            int updated = bindAll(h.createUpdate(UPDATE), w).bind("version", w.version()).execute();
+            if (updated != 1) {
+                h.rollback();
+                return false;
+            }
+            String json = Json.write(cron);
+            int n = h.createUpdate("UPDATE cron_state SET state = :state WHERE workload_id = :id")
+                    .bind("id", w.id())
+                    .bind("state", json)
+                    .execute();
+            if (n == 0) {
+                h.createUpdate("INSERT INTO cron_state (workload_id, state) VALUES (:id, :state)")
+                        .bind("id", w.id())
+                        .bind("state", json)
+                        .execute();
+            }
+            return true;
+        });
     }
 
     /** Workloads (deleted ones too) by id. */

@@ -146,7 +146,7 @@ public final class WorkloadValidator {
         }
         out.resource = resource;
 
-        // kind rules: only PyTorchJobs retry, are supervised and have dependencies
+        // kind rules: only PyTorchJobs retry and are supervised
         if (kind != Kind.PyTorchJob) {
             out.maxRetry = 0;
             out.isSupervised = false;
@@ -158,7 +158,8 @@ public final class WorkloadValidator {
         out.service = service(errors, in.service(), kind, selfId);
 
         // dependencies
-        out.dependencies = kind == Kind.PyTorchJob ? dependencies(errors, in.dependencies(), selfId) : List.of();
+        // every kind may wait for others (a Deployment for the job that builds its model); see docs/DECISIONS.md
+        out.dependencies = dependencies(errors, in.dependencies(), selfId);
 
         // cron
         out.cronJobs = cronJobs(errors, in.cronJobs(), now);

@@ -479,6 +479,38 @@ public final class LocalRuntime implements PodRuntime {
         }
     }
 
+    @Override
+    public void purge(PodKey key) throws IOException {
+        requireNonNull(key, "key is null");
+        if (pods.containsKey(key)) {
+            release(key);
+        }
+        PodDirectory directory = PodDirectory.of(dataDir, key);
+        indexes.keySet().removeIf(path -> path.startsWith(directory.root()));
+        PodDirectory.deleteRecursively(directory.root());
+        log.info("purged the logs of pod {}", key);
+    }
+
+    @Override
+    public long logBytes(PodKey key) {
+        requireNonNull(key, "key is null");
+        Path logs = PodDirectory.of(dataDir, key).logs();
+        if (!Files.isDirectory(logs)) {
+            return 0;
+        }
+        try (var files = Files.list(logs)) {
+            return files.mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** Stops watching; the pods keep running and the next runtime adopts them. */
     @Override
     public void close() {
