@@ -323,8 +323,10 @@ public final class LocalRuntime implements PodRuntime {
         try {
             Optional<long[]> stop = pod.directory.readStop();
             if (stop.isPresent()) {
-                // a stop was under way when the previous server went away: finish it on time
+                // A stop was under way when the previous server went away: finish it on time. The TERM may never
+                // have been sent, so send it again (a second TERM to a stopping pod is harmless).
                 pod.stopRequested = true;
+                submit(() -> ProcessGroups.signalGroup(pod.pid, "TERM"));
                 Instant killAt = Instant.ofEpochMilli(stop.get()[0] + stop.get()[1]);
                 scheduleKill(pod, Duration.between(clock.instant(), killAt));
             }
