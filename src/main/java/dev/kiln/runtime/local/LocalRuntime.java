@@ -165,8 +165,34 @@ public final class LocalRuntime implements PodRuntime {
         Pod pod = new Pod(launch.key(), launch.node(), launch.container(), directory, pid, ticks, startTime, process);
         pods.put(launch.key(), pod);
         sample(pod, startTime);
+        if (!awaitOwnGroup(process)) {
+            log.warn("pod {} (pid {}) did not start its own session within 10s; stop may miss it", launch.key(), pid);
+        }
         log.info("started pod {} on node {} as pid {}", launch.key(), launch.node(), pid);
         process.onExit().whenCompleteAsync((ignored, error) -> ended(pod), executor);
+    }
+
+    /**
+     * Java returns once {@code setsid} has been exec'd, a moment before it calls setsid(2). Until then a group kill
+     * would miss the pod, so wait (bounded) until the pod leads its own group; a process that already ended has
+     * nothing to wait for.
+     */
+    private static boolean awaitOwnGroup(Process process) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProcessGroups.processGroup(process.pid()).orElse(process.pid()) != process.pid()) {
+            try {
+                if (process.waitFor(1, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting pid " + process.pid(), e);
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -323,8 +349,10 @@ public final class LocalRuntime implements PodRuntime {
         try {
             Optional<long[]> stop = pod.directory.readStop();
             if (stop.isPresent()) {
-                // a stop was under way when the previous server went away: finish it on time
+                // A stop was under way when the previous server went away: finish it on time. The TERM may never
+                // have been sent, so send it again (a second TERM to a stopping pod is harmless).
                 pod.stopRequested = true;
+                submit(() -> ProcessGroups.signalGroup(pod.pid, "TERM"));
                 Instant killAt = Instant.ofEpochMilli(stop.get()[0] + stop.get()[1]);
                 scheduleKill(pod, Duration.between(clock.instant(), killAt));
             }
@@ -511,11 +539,17 @@ public final class LocalRuntime implements PodRuntime {
         }
     }
 
-    /** Stops watching; the pods keep running and the next runtime adopts them. */
+    /** Stops watching, once any task under way has finished; the pods keep running and the next runtime adopts them. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             executor.shutdownNow();
+            try {
+                // let a task under way (an exit being recorded) finish, so nothing writes after close returns
+                executor.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

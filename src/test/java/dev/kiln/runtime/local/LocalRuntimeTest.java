@@ -176,6 +176,7 @@ class LocalRuntimeTest {
         await(() -> Files.exists(PodDirectory.of(dataDir, ends).exitFile()), "the first pod to end while down");
 
         runtime = new LocalRuntime(dataDir, Clock.systemUTC());
+        BlockingQueue<PodStatus> exits = new LinkedBlockingQueue<>(); // the first runtime may have seen one exit
         runtime.onExit(exits::add);
         List<PodStatus> adopted = runtime.adopt();
 
@@ -193,6 +194,27 @@ class LocalRuntimeTest {
         assertThat(exit.key()).isEqualTo(lives);
         assertThat(exit.exitCode()).isEqualTo(5);
         assertThat(runtime.tail(lives, "pytorch", 1, null)).containsExactly("bye");
+    }
+
+    @Test
+    void aStopUnderWayWhenTheServerWentDownIsFinishedAfterAdopt() throws Exception {
+        PodKey key = new PodKey("resume-abcde", 1, "resume-abcde-0");
+        runtime.start(launch(key, "trap '' TERM; echo ready; sleep 1000 & wait; wait"));
+        long pgid = runtime.status(key).pid();
+        await(() -> runtime.tail(key, "pytorch", 1, null).contains("ready"), "the pod to start");
+        runtime.stop(key, Duration.ofMillis(300));
+        runtime.close(); // before the grace ran out
+
+        runtime = new LocalRuntime(dataDir, Clock.systemUTC());
+        BlockingQueue<PodStatus> exits = new LinkedBlockingQueue<>();
+        runtime.onExit(exits::add);
+        runtime.adopt();
+
+        PodStatus exit = exits.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(exit).isNotNull();
+        assertThat(exit.exitCode()).isEqualTo(137);
+        assertThat(exit.reason()).isEqualTo("Killed");
+        await(() -> groupMembers(pgid).isEmpty(), "every process of the group to end");
     }
 
     @Test
