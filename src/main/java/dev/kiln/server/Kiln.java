@@ -78,6 +78,10 @@ public final class Kiln implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new KilnConfig.ConfigException("cluster.timeZone: '" + config.cluster().timeZone() + "' is not a time zone");
         }
+        // read by the lifecycle loop later; a typo must stop start-up now, not surface when a pod is stopped
+        KilnConfig.duration("lifecycle.stopGracePeriod", config.lifecycle().stopGracePeriod());
+        KilnConfig.duration("lifecycle.hangTimeout", config.lifecycle().hangTimeout());
+        KilnConfig.duration("lifecycle.logRetention", config.lifecycle().logRetention());
         List<Node> nodes = nodes(config, dataDir);
         List<Workspace> workspaces = workspaces(config, nodes);
 

@@ -1,6 +1,7 @@
 package dev.kiln.server;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -86,11 +87,12 @@ public record KilnConfig(
     /** Reads a config file; throws {@link ConfigException} naming the bad key or value. */
     public static KilnConfig load(Path file) {
         try {
-            String text = Files.readString(file);
-            if (text.isBlank()) {
+            // a file of only comments or "---" has no content at all; like an empty file it means "all defaults"
+            JsonNode tree = YAML.readTree(Files.readString(file));
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
                 return defaults();
             }
-            KilnConfig config = YAML.readValue(text, KilnConfig.class);
+            KilnConfig config = YAML.treeToValue(tree, KilnConfig.class);
             return config == null ? defaults() : config;
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(file + ": unknown key '" + path(e) + "'; known keys there: "
