@@ -78,10 +78,8 @@ public final class Kiln implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new KilnConfig.ConfigException("cluster.timeZone: '" + config.cluster().timeZone() + "' is not a time zone");
         }
-        // read by the lifecycle loop later; a typo must stop start-up now, not surface when a pod is stopped
-        KilnConfig.duration("lifecycle.stopGracePeriod", config.lifecycle().stopGracePeriod());
-        KilnConfig.duration("lifecycle.hangTimeout", config.lifecycle().hangTimeout());
-        KilnConfig.duration("lifecycle.logRetention", config.lifecycle().logRetention());
+        // parsed before anything starts: a typo must stop start-up now, not surface when a pod is stopped
+        LifecycleSettings lifecycle = lifecycle(config, zone);
         List<Node> nodes = nodes(config, dataDir);
         List<Workspace> workspaces = workspaces(config, nodes);
 
@@ -93,8 +91,7 @@ public final class Kiln implements AutoCloseable {
             PodStore podStore = new PodStore(database);
             Cluster cluster = new Cluster(config.cluster().id(), zone, false, nodes, workspaces, store);
             runtime = new LocalRuntime(dataDir, clock);
-            controller = new WorkloadController(store, podStore, runtime, cluster, clock, lifecycle(config, zone),
-                    new SecureRandom());
+            controller = new WorkloadController(store, podStore, runtime, cluster, clock, lifecycle, new SecureRandom());
             WorkloadController loop = controller;
             WorkloadService workloads = new WorkloadService(store, new WorkloadValidator(cluster),
                     new WorkloadIds(new SecureRandom()), clock, cluster.id(), id -> loop.kick());
