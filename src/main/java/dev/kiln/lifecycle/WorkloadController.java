@@ -73,6 +73,7 @@ public final class WorkloadController implements AutoCloseable {
     private final Set<PodKey> stopping = new HashSet<>();
     private final ScheduledExecutorService loop;
     private final AtomicBoolean queued = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
 
     public WorkloadController(
             WorkloadStore workloads, PodStore pods, PodRuntime runtime, Cluster cluster, Clock clock,
@@ -99,13 +100,14 @@ public final class WorkloadController implements AutoCloseable {
 
     /** Re-adopts the pods a previous server left, then runs a pass every second. */
     public void start() {
+        started.set(true);
         loop.execute(() -> recover(clock.instant()));
         loop.scheduleWithFixedDelay(this::pass, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Asks for a pass soon; several kicks before it runs make one pass. */
+    /** Asks for a pass soon; several kicks before it runs make one pass. Before {@link #start()}, a no-op. */
     public void kick() {
-        if (queued.compareAndSet(false, true)) {
+        if (started.get() && queued.compareAndSet(false, true)) {
             try {
                 loop.execute(this::pass);
             } catch (java.util.concurrent.RejectedExecutionException closed) {
