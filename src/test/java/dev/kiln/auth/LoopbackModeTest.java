@@ -32,4 +32,16 @@ class LoopbackModeTest {
             assertThat(kiln.call("GET", "/api/v1/workloads", "kiln_not-a-token", null).status()).isEqualTo(401);
         }
     }
+
+    @Test
+    void theLocalUserIsAdminEvenWhenAddedEarlierAsAPlainUser() {
+        String osUser = System.getProperty("user.name");
+        int exit = new picocli.CommandLine(new dev.kiln.server.Main())
+                .execute("user", "--data-dir", dir.toString(), "add", osUser, "--role", "user");
+        assertThat(exit).isZero();
+        try (KilnHarness kiln = KilnHarness.loopback(dir, Clock.systemUTC())) {
+            KilnHarness.Response users = kiln.call("GET", "/api/v1/users", null, null);
+            assertThat(users.status()).as(users.body()).isEqualTo(200);
+        }
+    }
 }
