@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.kiln.api.ApiServer;
 import dev.kiln.auth.Authenticator;
+import dev.kiln.auth.Caller;
 import dev.kiln.auth.User;
 import dev.kiln.auth.UserService;
 import dev.kiln.service.Cluster;
@@ -102,7 +103,10 @@ public final class Kiln implements AutoCloseable {
             UserService users = new UserService(directory, authenticator, ws -> cluster.workspace(ws).isPresent(), clock);
             if (loopback) {
                 User local = users.ensureUser(System.getProperty("user.name", "local"), User.Role.admin);
-                authenticator = new Authenticator(directory, clock, authenticator.callerOf(local), workspaces);
+                // the local user is the admin on loopback even if a user of that name was added with role user
+                Caller localCaller = authenticator.callerOf(local);
+                localCaller = new Caller(localCaller.userId(), localCaller.userName(), true, localCaller.workspaces());
+                authenticator = new Authenticator(directory, clock, localCaller, workspaces);
                 users = new UserService(directory, authenticator, ws -> cluster.workspace(ws).isPresent(), clock);
             } else {
                 AdminToken.ensure(users, dataDir);

@@ -99,9 +99,6 @@ public final class WorkloadService {
             throw new KilnException.Conflict("workload " + w.id() + " is " + w.phase() + "; a finished workload cannot be patched");
         }
         Instant now = clock.instant();
-        if (p.priority() != null) {
-            requirePriority(caller, p.priority());
-        }
         boolean podFieldsChanged = p.replica() != null || p.cpu() != null || p.gpu() != null || p.memory() != null
                 || p.ephemeralStorage() != null || p.sharedMemory() != null || p.image() != null
                 || p.entryPoint() != null || p.env() != null;
@@ -135,6 +132,10 @@ public final class WorkloadService {
                 p.cronJobs() != null ? validator.validateCronJobs(p.cronJobs(), now) : w.spec().cronJobs();
         b.cronJobs = List.of();
         WorkloadSpec.Builder done = validator.validate(b.build(), now, w.id()).toBuilder();
+        // as on create: an out-of-range priority is a 400 for everyone; only a valid 2 needs an admin
+        if (p.priority() != null) {
+            requirePriority(caller, done.priority);
+        }
         done.cronJobs = cronJobs;
         Workload.Builder next = w.toBuilder();
         next.spec = done.build();
