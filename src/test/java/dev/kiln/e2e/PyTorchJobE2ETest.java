@@ -200,7 +200,7 @@ class PyTorchJobE2ETest {
         assertThat(last.get("reason").asText()).isEqualTo("UserRequest");
         awaitGone(started);
         // the pod's end is recorded
-        api.await(id, Api.WAIT, "with its pod ended", x -> !x.get("pods").get(0).get("endTime").isNull()
+        api.await(id, Api.WAIT, "with its pod ended", x -> !x.get("pods").get(0).path("endTime").asText("").isEmpty()
                 && !x.get("pods").get(0).get("phase").asText().equals("Running"));
         // stopping a terminal workload again is a no-op
         api.stop(id);
