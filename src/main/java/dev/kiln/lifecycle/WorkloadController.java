@@ -166,11 +166,21 @@ public final class WorkloadController implements AutoCloseable {
         if (cron.runOnce(now)) {
             kick();
         }
-        stopUnwanted();
-        for (Workload w : workloads.findByPhases(ACTIVE)) {
-            evaluate(w, now);
+        // One read of the live pods and their owners serves the whole pass: evaluating runs changes workloads,
+        // never pods, and an owner's workspace never changes.
+        List<PodRecord> live = pods.live();
+        Map<String, Workload> owners = live.isEmpty() ? Map.of()
+                : workloads.findAll(live.stream().map(PodRecord::workloadId).collect(Collectors.toSet())).stream()
+                        .collect(Collectors.toMap(Workload::id, w -> w));
+        stopUnwanted(live, owners);
+        List<Workload> active = workloads.findByPhases(ACTIVE);
+        Map<String, Integer> currentRuns = new HashMap<>();
+        active.forEach(w -> currentRuns.put(w.id(), w.dispatchCount()));
+        Map<String, List<PodRecord>> runs = pods.ofRuns(currentRuns);
+        for (Workload w : active) {
+            evaluate(w, runs.getOrDefault(w.id(), List.of()), now);
         }
-        schedule(now);
+        schedule(now, live, owners);
         releaseExpired(now);
         runtime.sampleLogs(now);
         if (!now.isBefore(lastRetention.plusSeconds(60))) {
@@ -199,14 +209,7 @@ public final class WorkloadController implements AutoCloseable {
     }
 
     /** Pods of stopped, deleted, finished or superseded runs get SIGTERM (once), then SIGKILL after the grace. */
-    private void stopUnwanted() {
-        List<PodRecord> live = pods.live();
-        if (live.isEmpty()) {
-            return;
-        }
-        Map<String, Workload> owners = workloads.findAll(live.stream().map(PodRecord::workloadId).collect(Collectors.toSet()))
-                .stream()
-                .collect(Collectors.toMap(Workload::id, w -> w));
+    private void stopUnwanted(List<PodRecord> live, Map<String, Workload> owners) {
         for (PodRecord pod : live) {
             Workload owner = owners.get(pod.workloadId());
             boolean wanted = owner != null && !owner.deleted() && owner.phase().isActive()
@@ -221,8 +224,7 @@ public final class WorkloadController implements AutoCloseable {
     }
 
     /** Ends, retries or times out one active workload's current run. */
-    private void evaluate(Workload w, Instant now) {
-        List<PodRecord> run = pods.of(w.id(), w.dispatchCount());
+    private void evaluate(Workload w, List<PodRecord> run, Instant now) {
         if (timedOut(w, now)) {
             return;
         }
@@ -389,12 +391,11 @@ public final class WorkloadController implements AutoCloseable {
         kick();
     }
 
-    private void schedule(Instant now) {
+    private void schedule(Instant now, List<PodRecord> live, Map<String, Workload> owners) {
         List<Workload> pending = workloads.findByPhases(List.of(Phase.Pending));
         if (pending.isEmpty()) {
             return;
         }
-        List<PodRecord> live = pods.live();
         Map<String, Resources> allocated = new HashMap<>();
         Map<String, Set<Integer>> gpusInUse = new HashMap<>();
         for (PodRecord p : live) {
@@ -406,8 +407,6 @@ public final class WorkloadController implements AutoCloseable {
                 }
             }
         }
-        Map<String, Workload> owners = workloads.findAll(live.stream().map(PodRecord::workloadId).collect(Collectors.toSet()))
-                .stream().collect(Collectors.toMap(Workload::id, w -> w));
         Map<String, Resources> inUse = new HashMap<>();
         for (PodRecord p : live) {
             Workload owner = owners.get(p.workloadId());
