@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The configuration API tests run against: three virtual nodes (16 cpu, 8 gpu, 64Gi, 500Gi each; node-c tainted)
- * and two workspaces: {@code default} (all nodes) and {@code team-a} (node-a and node-b, quota 16 gpu).
+ * and two workspaces: {@code default} (all nodes) and {@code team-a} (node-a and node-b, quota 16 gpu), both with a
+ * one-millicore cpu quota that keeps every workload Pending.
  */
 public final class TestKiln {
     private TestKiln() {}
@@ -18,9 +19,12 @@ public final class TestKiln {
                 new KilnConfig.NodeConfig("node-b", "16", "8", "64Gi", "500Gi", Map.of("zone", "b", "gpu-type", "h100"), List.of()),
                 new KilnConfig.NodeConfig("node-c", "16", "8", "64Gi", "500Gi", Map.of("zone", "c"),
                         List.of("maintenance=true:NoSchedule")));
+        // cpu quotas of one millicore keep every workload Pending: these tests look at the API and the store, not at
+        // pods (the lifecycle and e2e tests run those)
         List<KilnConfig.WorkspaceConfig> workspaces = List.of(
+                new KilnConfig.WorkspaceConfig("default", null, null, new KilnConfig.QuotaConfig("1m", null, null), null),
                 new KilnConfig.WorkspaceConfig("team-a", List.of("node-a", "node-b"), null,
-                        new KilnConfig.QuotaConfig(null, "16", null), null));
+                        new KilnConfig.QuotaConfig("1m", "16", null), null));
         return new KilnConfig(null, null, null, null, null, nodes, workspaces, null)
                 .withOverrides(0, "127.0.0.1", dataDir.toString());
     }

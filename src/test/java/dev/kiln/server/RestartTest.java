@@ -82,7 +82,7 @@ class RestartTest {
         try {
             ApiClient api = new ApiClient(urlOf(first));
             id = api.create(CreateBody.pytorchJob("process persist").description("from a real process").build());
-            assertThat(api.getWorkload(id).get("phase").asText()).isEqualTo("Pending");
+            assertThat(api.getWorkload(id).get("workloadId").asText()).isEqualTo(id); // read-your-writes
         } finally {
             stopProcess(first);
         }
