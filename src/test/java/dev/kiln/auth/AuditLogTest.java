@@ -1,5 +1,6 @@
 package dev.kiln.auth;
 
+import dev.kiln.TestingClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.workload.Times;

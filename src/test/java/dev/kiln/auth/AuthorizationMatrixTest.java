@@ -1,5 +1,6 @@
 package dev.kiln.auth;
 
+import dev.kiln.TestingClock;
 import static dev.kiln.auth.KilnHarness.MEMBER;
 import static dev.kiln.auth.KilnHarness.OUTSIDER;
 import static dev.kiln.auth.KilnHarness.OWNER;

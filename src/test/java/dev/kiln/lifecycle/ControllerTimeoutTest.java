@@ -1,5 +1,6 @@
 package dev.kiln.lifecycle;
 
+import dev.kiln.TestingClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,7 +51,7 @@ class ControllerTimeoutTest {
     @TempDir
     Path dataDir;
 
-    private final FakeClock clock = new FakeClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private final TestingClock clock = new TestingClock(Instant.parse("2026-03-01T10:00:00Z"));
     private Database database;
     private LocalRuntime runtime;
     private WorkloadController controller;
@@ -165,33 +166,5 @@ class ControllerTimeoutTest {
         assertThat(w.conditions().getLast().type()).isEqualTo("TimedOut");
         assertThat(w.endTime()).isEqualTo(t0.plusSeconds(100));
         passUntil(id, x -> pods.of(id, 2).stream().noneMatch(PodRecord::isLive));
-    }
-
-    /** A clock that moves only when the test says so. */
-    static final class FakeClock extends Clock {
-        private volatile Instant now;
-
-        FakeClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

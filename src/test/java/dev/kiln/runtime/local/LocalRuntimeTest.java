@@ -1,5 +1,6 @@
 package dev.kiln.runtime.local;
 
+import dev.kiln.TestingClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
