@@ -456,8 +456,12 @@ public final class WorkloadController implements AutoCloseable {
             if (placement != null) {
                 startRun(byId.get(p.id()), placement, gpusInUse, nodeGpus, now);
             } else {
-                info.put(p.id(), new WorkloadStore.QueueInfo(decision.schedulerOrder().getOrDefault(p.id(), 0),
-                        decision.messages().getOrDefault(p.id(), "")));
+                int order = decision.schedulerOrder().getOrDefault(p.id(), 0);
+                String message = decision.messages().getOrDefault(p.id(), "");
+                Workload w = byId.get(p.id());
+                if (w.schedulerOrder() != order || !w.message().equals(message)) {
+                    info.put(p.id(), new WorkloadStore.QueueInfo(order, message)); // only what changed is written
+                }
             }
         }
         workloads.updateQueueInfo(info);
