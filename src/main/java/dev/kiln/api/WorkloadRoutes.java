@@ -268,7 +268,7 @@ final class WorkloadRoutes {
         Http.json(ctx, new Views.ContainersResponse(names, pods.shells(w, podId)));
     }
 
-    private static String workloadId(Context ctx) {
+    static String workloadId(Context ctx) {
         String id = ctx.pathParam("workloadId");
         if (!WorkloadIds.isValid(id)) {
             throw new KilnException.Invalid("workloadId", "'" + id + "' is not a workload id ([a-z0-9-]{1,63})");
@@ -276,7 +276,7 @@ final class WorkloadRoutes {
         return id;
     }
 
-    private static String podId(Context ctx) {
+    static String podId(Context ctx) {
         String id = ctx.pathParam("podId");
         if (id == null || !POD_ID.matcher(id).matches()) {
             throw new KilnException.Invalid("podId", "'" + id + "' is not a pod id ([a-z0-9-]{1,253})");

@@ -496,6 +496,14 @@ public final class LocalRuntime implements PodRuntime {
         Map<String, String> env = new HashMap<>(baseEnv);
         env.putAll(launch.env());
         env.putAll(exec.env());
+        String program = exec.command().get(0);
+        if (!program.contains("/")) {
+            // a bare name (a shell from shells()) is looked up where shells() found it, whatever PATH the pod sets
+            String found = findExecutable(program).orElseThrow(() -> new IOException(program + " is not installed on this host"));
+            List<String> command = new ArrayList<>(exec.command());
+            command.set(0, found);
+            exec = new PodExec(exec.container(), command, exec.env(), exec.terminal());
+        }
         LocalExec process = LocalExec.start(exec, pod.directory.work(), env, setsid);
         Set<PodProcess> running = execs.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet());
         running.add(process);
