@@ -38,7 +38,20 @@ public final class ApiServer implements AutoCloseable {
     private final List<String> registered = Collections.synchronizedList(new ArrayList<>());
     private final byte[] openApi;
 
-    public record Settings(String bind, int port, long maxBodyBytes, String version) {}
+    /** @param ssh where the SSH server listens, for the ready-to-paste {@code sshAddr} of pods; null when off */
+    public record Settings(String bind, int port, long maxBodyBytes, String version, SshEndpoint ssh) {
+        public Settings(String bind, int port, long maxBodyBytes, String version) {
+            this(bind, port, maxBodyBytes, version, null);
+        }
+    }
+
+    /** The SSH server's host (as a client should name it) and port. */
+    public record SshEndpoint(String host, int port) {
+        /** The command that opens a shell in the pod. */
+        public String command(String podId) {
+            return "ssh -p " + port + " " + podId + "@" + host;
+        }
+    }
 
     public ApiServer(
             Settings settings, WorkloadService workloads, PodService pods, StartEstimates estimates, Cluster cluster,
@@ -47,7 +60,7 @@ public final class ApiServer implements AutoCloseable {
         requireNonNull(settings, "settings is null");
         requireNonNull(authenticator, "authenticator is null");
         List<Route> all = new ArrayList<>();
-        all.addAll(new WorkloadRoutes(workloads, pods, estimates, cluster, clock, settings.maxBodyBytes()).routes());
+        all.addAll(new WorkloadRoutes(workloads, pods, estimates, cluster, clock, settings.maxBodyBytes(), settings.ssh()).routes());
         all.add(new WebShell(workloads, pods).route());
         all.addAll(new ClusterRoutes(cluster).routes());
         all.addAll(new UserRoutes(users, directory, settings.maxBodyBytes()).routes());

@@ -24,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
@@ -141,6 +142,8 @@ final class WebShell {
         ctx.enableAutomaticPings(30, TimeUnit.SECONDS);
         log.info("web shell {} (pid {}) opened in pod {}", prepared.shell(), shell.pid(), prepared.target().key());
         Thread.ofVirtual().name("webshell-" + shell.pid()).start(() -> pump(ctx, shell));
+        // a background job may hold the terminal open after the shell exits: it ends with the shell's session
+        shell.onExit().thenRunAsync(shell::close, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
     }
 
     /** Terminal output to binary frames, one at a time (each send completes before the next), until the shell ends. */
