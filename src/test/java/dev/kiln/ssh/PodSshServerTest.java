@@ -1,6 +1,7 @@
 package dev.kiln.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.TestKiln;
@@ -10,6 +11,7 @@ import dev.kiln.server.Kiln;
 import dev.kiln.server.KilnConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -182,6 +184,27 @@ class PodSshServerTest {
         ApiClient.Response bad = alice.post("/api/v1/users/" + aliceId + "/keys", Map.of("publicKey", "ecdsa-sha2-nistp256 not-base64!"));
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.errorFields()).containsExactly("publicKey");
+    }
+
+    @Test
+    void aTakenPortFailsStartUpOnlyWhenItWasConfigured(@TempDir Path other) throws IOException {
+        KilnConfig taken = TestKiln.config(other).withSsh(new KilnConfig.Ssh(true, sshPort, null));
+        assertThatThrownBy(() -> Kiln.start(taken, Clock.systemUTC()).close())
+                .isInstanceOf(KilnConfig.ConfigException.class)
+                .hasMessageContaining("ssh.port");
+        // the default port, taken: SSH is off and the rest runs (loopback, where SSH is on by default)
+        try (ServerSocket blocker = occupy(KilnConfig.DEFAULT_SSH_PORT); Kiln k = Kiln.start(TestKiln.config(other), Clock.systemUTC())) {
+            assertThat(k.sshPort()).isEmpty();
+        }
+    }
+
+    /** Holds the port unless someone else already does (either way it is taken). */
+    private static ServerSocket occupy(int port) throws IOException {
+        try {
+            return new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress());
+        } catch (java.net.BindException e) {
+            return new ServerSocket(0);
+        }
     }
 
     private static List<String> commonOptions() {
