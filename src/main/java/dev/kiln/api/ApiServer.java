@@ -18,6 +18,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.websocket.WsHandlerType;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -37,7 +38,20 @@ public final class ApiServer implements AutoCloseable {
     private final List<String> registered = Collections.synchronizedList(new ArrayList<>());
     private final byte[] openApi;
 
-    public record Settings(String bind, int port, long maxBodyBytes, String version) {}
+    /** @param ssh where the SSH server listens, for the ready-to-paste {@code sshAddr} of pods; null when off */
+    public record Settings(String bind, int port, long maxBodyBytes, String version, SshEndpoint ssh) {
+        public Settings(String bind, int port, long maxBodyBytes, String version) {
+            this(bind, port, maxBodyBytes, version, null);
+        }
+    }
+
+    /** The SSH server's host (as a client should name it) and port. */
+    public record SshEndpoint(String host, int port) {
+        /** The command that opens a shell in the pod. */
+        public String command(String podId) {
+            return "ssh -p " + port + " " + podId + "@" + host;
+        }
+    }
 
     public ApiServer(
             Settings settings, WorkloadService workloads, PodService pods, StartEstimates estimates, Cluster cluster,
@@ -46,7 +60,8 @@ public final class ApiServer implements AutoCloseable {
         requireNonNull(settings, "settings is null");
         requireNonNull(authenticator, "authenticator is null");
         List<Route> all = new ArrayList<>();
-        all.addAll(new WorkloadRoutes(workloads, pods, estimates, cluster, clock, settings.maxBodyBytes()).routes());
+        all.addAll(new WorkloadRoutes(workloads, pods, estimates, cluster, clock, settings.maxBodyBytes(), settings.ssh()).routes());
+        all.add(new WebShell(workloads, pods).route());
         all.addAll(new ClusterRoutes(cluster).routes());
         all.addAll(new UserRoutes(users, directory, settings.maxBodyBytes()).routes());
         all.add(new Route(HandlerType.GET, "/healthz", "Liveness of the server", null, Health.class, List.of(),
@@ -65,13 +80,24 @@ public final class ApiServer implements AutoCloseable {
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.jetty.host = settings.bind();
             config.jetty.port = settings.port();
-            config.events.handlerAdded(info -> registered.add(info.getHttpMethod().name() + " " + info.getPath()));
+            config.events.handlerAdded(info -> {
+                if (info.getHttpMethod().isHttpMethod()) {
+                    registered.add(info.getHttpMethod().name() + " " + info.getPath());
+                }
+            });
+            // a WebSocket is reached by a GET that upgrades, and documented as that GET
+            config.events.wsHandlerAdded(info -> registered.add("GET " + info.getPath()));
             config.requestLogger.http((ctx, ms) -> {
                 record(metrics, ctx, ms);
                 audit(directory, clock, ctx);
             });
             for (Route route : routes) {
-                config.routes.addHttpHandler(route.method(), route.path(), guarded(route, authenticator));
+                if (route.webSocket() != null) {
+                    config.routes.addHttpHandler(HandlerType.WEBSOCKET_BEFORE_UPGRADE, route.path(), guarded(route, authenticator));
+                    config.routes.addWsHandler(WsHandlerType.WEBSOCKET, route.path(), route.webSocket());
+                } else {
+                    config.routes.addHttpHandler(route.method(), route.path(), guarded(route, authenticator));
+                }
             }
             config.routes.exception(KilnException.class, (e, ctx) -> Http.json(ctx.status(ApiErrors.status(e)), ApiErrors.body(e)));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
@@ -96,7 +122,12 @@ public final class ApiServer implements AutoCloseable {
             return route.handler();
         }
         return ctx -> {
-            Caller caller = authenticator.authenticate(ctx.header("Authorization"));
+            String authorization = ctx.header("Authorization");
+            if (route.webSocket() != null && authorization == null && ctx.queryParam("token") != null) {
+                // browsers cannot set headers on a WebSocket; only upgrades take the token from the URL
+                authorization = "Bearer " + ctx.queryParam("token");
+            }
+            Caller caller = authenticator.authenticate(authorization);
             ctx.attribute(Callers.ATTRIBUTE, caller);
             if (route.access() == Route.Access.ADMIN && !caller.admin()) {
                 throw new KilnException.Forbidden(caller.userName() + " may not " + route.method().name() + " "

@@ -66,7 +66,9 @@ final class OpenApi {
                     Map.of("application/json", Map.of("schema", schema(route.requestBody())))));
         }
         Map<String, Object> responses = new LinkedHashMap<>();
-        if (route.responseBody() == null || route.responseBody() == Views.BatchResponse.class) {
+        if (route.webSocket() != null) {
+            responses.put("101", Map.of("description", "Switching Protocols: a WebSocket (see docs/SHELL.md)"));
+        } else if (route.responseBody() == null || route.responseBody() == Views.BatchResponse.class) {
             responses.put("200", Map.of("description", "Done; empty body"));
         } else {
             responses.put("200", Map.of("description", "OK", "content",

@@ -3,6 +3,8 @@ package dev.kiln.api;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.auth.AuditEntry;
+import dev.kiln.auth.Caller;
+import dev.kiln.auth.SshKey;
 import dev.kiln.auth.Token;
 import dev.kiln.auth.User;
 import dev.kiln.auth.UserDirectory;
@@ -15,7 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Users, tokens and the audit log: admins only. */
+/** Users, tokens, SSH keys and the audit log: admins only, except that users manage their own SSH keys. */
 final class UserRoutes {
     private static final Pattern ID = Pattern.compile("[a-z0-9-]{1,63}");
     private static final Pattern TOKEN_ID = Pattern.compile("[0-9a-f]{16}");
@@ -54,6 +56,12 @@ final class UserRoutes {
                 new Route(HandlerType.GET, "/api/v1/users/{userId}/tokens", "List a user's tokens (no secrets)", null, TokensResponse.class,
                         List.of(), this::tokens, admin),
                 new Route(HandlerType.DELETE, "/api/v1/users/{userId}/tokens/{tokenId}", "Revoke a token", null, null, List.of(), this::revoke, admin),
+                new Route(HandlerType.POST, "/api/v1/users/{userId}/keys", "Register an SSH public key (admins, or the user itself)",
+                        UserService.NewKey.class, KeyView.class, List.of(), this::addKey),
+                new Route(HandlerType.GET, "/api/v1/users/{userId}/keys", "List a user's SSH keys (admins, or the user itself)", null,
+                        KeysResponse.class, List.of(), this::keys),
+                new Route(HandlerType.DELETE, "/api/v1/users/{userId}/keys/{keyId}", "Remove an SSH key (admins, or the user itself)",
+                        null, null, List.of(), this::deleteKey),
                 new Route(HandlerType.GET, "/api/v1/audit", "Read the audit log, newest first", null, AuditResponse.class, List.of(
                         new Route.Param("since", "string", "Entries at or after this time"),
                         new Route.Param("userId", "string", "Only this user's entries"),
@@ -99,6 +107,46 @@ final class UserRoutes {
         }
         users.revokeToken(userId(ctx), tokenId);
         ctx.status(200);
+    }
+
+    record KeyView(String keyId, String name, String type, String fingerprint, String publicKey, String creationTime) {}
+
+    record KeysResponse(List<KeyView> items) {}
+
+    /** Keys are the one user resource a user manages itself; everything else here is for admins. */
+    private static String selfOrAdmin(Context ctx) {
+        String userId = userId(ctx);
+        Caller caller = Callers.of(ctx);
+        if (!caller.admin() && !caller.userId().equals(userId)) {
+            throw new KilnException.Forbidden(caller.userName() + " may not " + ctx.method().name() + " the SSH keys of "
+                    + userId + ": admins or the user itself only");
+        }
+        return userId;
+    }
+
+    private void addKey(Context ctx) {
+        String userId = selfOrAdmin(ctx);
+        SshKey key = users.addKey(userId, Requests.body(ctx, UserService.NewKey.class, maxBodyBytes));
+        Callers.auditTarget(ctx, userId + "/keys/" + key.id());
+        Http.json(ctx, view(key));
+    }
+
+    private void keys(Context ctx) {
+        Http.json(ctx, new KeysResponse(users.keys(selfOrAdmin(ctx)).stream().map(UserRoutes::view).toList()));
+    }
+
+    private void deleteKey(Context ctx) {
+        String userId = selfOrAdmin(ctx);
+        String keyId = ctx.pathParam("keyId");
+        if (!TOKEN_ID.matcher(keyId).matches()) {
+            throw new KilnException.Invalid("keyId", "'" + keyId + "' is not a key id (16 hex digits)");
+        }
+        users.deleteKey(userId, keyId);
+        ctx.status(200);
+    }
+
+    private static KeyView view(SshKey k) {
+        return new KeyView(k.id(), k.name(), k.type(), k.fingerprint(), k.type() + " " + k.publicKey(), Times.format(k.createdAt()));
     }
 
     private void audit(Context ctx) {

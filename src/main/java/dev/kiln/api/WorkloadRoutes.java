@@ -47,10 +47,13 @@ final class WorkloadRoutes {
     private final Cluster cluster;
     private final Clock clock;
     private final long maxBodyBytes;
+    private final ApiServer.SshEndpoint ssh;
 
+    /** @param ssh the SSH server, for pods' sshAddr; null when SSH is off */
     WorkloadRoutes(
             WorkloadService workloads, PodService pods, StartEstimates estimates, Cluster cluster, Clock clock,
-            long maxBodyBytes) {
+            long maxBodyBytes, ApiServer.SshEndpoint ssh) {
+        this.ssh = ssh;
         this.estimates = requireNonNull(estimates, "estimates is null");
         this.workloads = requireNonNull(workloads, "workloads is null");
         this.pods = requireNonNull(pods, "pods is null");
@@ -162,14 +165,20 @@ final class WorkloadRoutes {
     private void get(Context ctx) {
         Caller caller = Callers.of(ctx);
         Workload w = workloads.get(caller, workloadId(ctx));
-        List<Views.PodView> podViews = pods.pods(w).stream().map(WorkloadRoutes::podView).toList();
+        List<Views.PodView> podViews = pods.pods(w).stream().map(p -> podView(p, ssh)).toList();
         Instant now = clock.instant();
         Http.json(ctx, Views.detail(w, now, podViews, estimates.estimatedStart(w, now).orElse(null)));
     }
 
     static Views.PodView podView(Pod p) {
+        return podView(p, null);
+    }
+
+    /** sshAddr is the command that opens a shell in the pod, for running pods while SSH is on; else "". */
+    static Views.PodView podView(Pod p, ApiServer.SshEndpoint ssh) {
+        String sshAddr = ssh != null && "Running".equals(p.phase()) ? ssh.command(p.podId()) : "";
         return new Views.PodView(p.podId(), p.node(), p.node(), p.phase(), Times.format(p.startTime()),
-                Times.format(p.endTime()), p.hostIp(), p.podIp(), p.rank(), "",
+                Times.format(p.endTime()), p.hostIp(), p.podIp(), p.rank(), sshAddr,
                 p.containers().stream()
                         .map(c -> new Views.ContainerView(c.name(), c.reason(), c.message(), c.exitCode(), c.restartCount()))
                         .toList());
@@ -268,7 +277,7 @@ final class WorkloadRoutes {
         Http.json(ctx, new Views.ContainersResponse(names, pods.shells(w, podId)));
     }
 
-    private static String workloadId(Context ctx) {
+    static String workloadId(Context ctx) {
         String id = ctx.pathParam("workloadId");
         if (!WorkloadIds.isValid(id)) {
             throw new KilnException.Invalid("workloadId", "'" + id + "' is not a workload id ([a-z0-9-]{1,63})");
@@ -276,7 +285,7 @@ final class WorkloadRoutes {
         return id;
     }
 
-    private static String podId(Context ctx) {
+    static String podId(Context ctx) {
         String id = ctx.pathParam("podId");
         if (id == null || !POD_ID.matcher(id).matches()) {
             throw new KilnException.Invalid("podId", "'" + id + "' is not a pod id ([a-z0-9-]{1,253})");

@@ -75,6 +75,13 @@ public final class Authenticator {
                 .map(this::callerOf);
     }
 
+    /** The user whose SSH key has this fingerprint (SSH public-key logins); empty when none. */
+    public Optional<Caller> verifyKey(String fingerprint) {
+        return directory.keyByFingerprint(fingerprint)
+                .flatMap(k -> directory.user(k.userId()))
+                .map(this::callerOf);
+    }
+
     public Caller callerOf(User user) {
         return new Caller(user.id(), user.name(), user.role() == User.Role.admin, memberships(user.name(), user.workspaces()));
     }

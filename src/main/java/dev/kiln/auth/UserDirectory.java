@@ -25,6 +25,15 @@ public interface UserDirectory {
 
     boolean revokeToken(String userId, String tokenId, Instant now);
 
+    /** Adds a key; false when a key with its fingerprint is already registered (on any user). */
+    boolean insertKey(SshKey key);
+
+    List<SshKey> keys(String userId);
+
+    boolean deleteKey(String userId, String keyId);
+
+    Optional<SshKey> keyByFingerprint(String fingerprint);
+
     void audit(AuditEntry entry);
 
     List<AuditEntry> audit(Instant since, String userId, int limit);

@@ -121,6 +121,35 @@ public final class UserService {
         return directory.tokens(userId);
     }
 
+    public record NewKey(String publicKey, String name) {}
+
+    /** Registers an SSH public key on a user; 409 when the key is already registered (a key names one user). */
+    public SshKey addKey(String userId, NewKey request) {
+        user(userId);
+        SshKey.Parsed parsed = SshKey.parse(request == null ? null : request.publicKey());
+        String name = request.name() == null || request.name().isBlank() ? parsed.comment() : request.name();
+        if (name.length() > 128) {
+            throw new KilnException.Invalid("name", "name is " + name.length() + " characters; at most 128");
+        }
+        SshKey key = new SshKey(Tokens.newId(), userId, name, parsed.type(), parsed.blob(), parsed.fingerprint(), clock.instant());
+        if (!directory.insertKey(key)) {
+            throw new KilnException.Conflict("SSH key " + key.fingerprint() + " is already registered");
+        }
+        return key;
+    }
+
+    public List<SshKey> keys(String userId) {
+        user(userId);
+        return directory.keys(userId);
+    }
+
+    public void deleteKey(String userId, String keyId) {
+        user(userId);
+        if (!directory.deleteKey(userId, keyId)) {
+            throw new KilnException.NotFound("KeyNotFound", "SSH key " + keyId + " of user " + userId + " not found");
+        }
+    }
+
     public void revokeToken(String userId, String tokenId) {
         user(userId);
         if (!directory.revokeToken(userId, tokenId, clock.instant())) {

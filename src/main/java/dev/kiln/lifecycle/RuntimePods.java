@@ -2,6 +2,8 @@ package dev.kiln.lifecycle;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.kiln.runtime.PodExec;
+import dev.kiln.runtime.PodProcess;
 import dev.kiln.runtime.PodRuntime;
 import dev.kiln.service.PodService;
 import dev.kiln.store.PodRecord;
@@ -11,8 +13,11 @@ import dev.kiln.workload.Pod;
 import dev.kiln.workload.Workload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** Pods as the database records them, logs and containers as the runtime keeps them. */
 public final class RuntimePods implements PodService {
@@ -63,6 +68,41 @@ public final class RuntimePods implements PodService {
     @Override
     public List<String> shells(Workload w, String podId) {
         return runtime.shells(find(w, podId, null).node());
+    }
+
+    @Override
+    public ExecTarget execTarget(Workload w, String podId, String container) {
+        PodRecord pod = find(w, podId, null);
+        String name = container == null ? pod.container() : container;
+        if (!name.equals(pod.container())) {
+            throw new KilnException.NotFound("NotFound", "container " + name + " not found in pod " + podId
+                    + "; containers: " + pod.container());
+        }
+        if (!pod.phase().equals(PodRecord.RUNNING) || pod.dispatch() != w.dispatchCount()) {
+            throw new KilnException.Conflict("pod " + podId + " is " + pod.phase() + "; a shell needs a Running pod");
+        }
+        return new ExecTarget(w, WorkloadController.key(pod), name, runtime.shells(pod.node()));
+    }
+
+    @Override
+    public PodProcess exec(ExecTarget target, List<String> command, Map<String, String> env, PodExec.Terminal terminal) {
+        try {
+            return runtime.exec(target.key(), new PodExec(target.container(), command, env, terminal));
+        } catch (IOException e) {
+            // the pod ended between the check and the start
+            throw new KilnException.Conflict("cannot start " + command.get(0) + " in pod " + target.key().podId()
+                    + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<Path> workingDirectory(ExecTarget target) {
+        return runtime.workingDirectory(target.key());
+    }
+
+    @Override
+    public Optional<String> workloadOfPod(String podId) {
+        return pods.workloadOf(podId);
     }
 
     /** The pod of the given run (default: the latest run that has it); 404 when the workload has no such pod. */

@@ -47,6 +47,20 @@ public interface PodRuntime extends AutoCloseable {
     /** The shells available to {@code exec} on a node. */
     List<String> shells(String node);
 
+    /**
+     * Starts {@code exec} beside the pod's running main process, in its working directory and environment (shells
+     * for the web shell and SSH). Throws IOException when the pod is not running here.
+     */
+    PodProcess exec(PodKey key, PodExec exec) throws IOException;
+
+    /**
+     * The pod's working directory as a local path, for file transfer; empty when the pod has none here (not
+     * started, released, or a runtime whose pods are not on this host's filesystem).
+     */
+    default Optional<java.nio.file.Path> workingDirectory(PodKey key) {
+        return Optional.empty();
+    }
+
     /** When the pod's log last grew, as observed by the runtime; empty when never seen to grow. */
     Optional<Instant> lastLogWrite(PodKey key);
 

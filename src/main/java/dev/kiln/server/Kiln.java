@@ -16,6 +16,7 @@ import dev.kiln.lifecycle.StartEstimator;
 import dev.kiln.lifecycle.WorkloadController;
 import dev.kiln.runtime.local.HostNode;
 import dev.kiln.runtime.local.LocalRuntime;
+import dev.kiln.ssh.PodSshServer;
 import dev.kiln.store.Database;
 import dev.kiln.store.PodStore;
 import dev.kiln.store.UserStore;
@@ -44,6 +45,7 @@ import java.util.regex.Pattern;
 
 /** One running Kiln: database, services, API. The only place that wires the parts together. */
 public final class Kiln implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Kiln.class);
     public static final String VERSION = "0.1.0";
     private static final Pattern TAINT = Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_./]*(=[-A-Za-z0-9_.]*)?:(NoSchedule|PreferNoSchedule|NoExecute)");
 
@@ -51,9 +53,11 @@ public final class Kiln implements AutoCloseable {
     private final LocalRuntime runtime;
     private final WorkloadController controller;
     private final ApiServer api;
+    private final PodSshServer ssh; // null when SSH is off
     private final String url;
 
-    private Kiln(Database database, LocalRuntime runtime, WorkloadController controller, ApiServer api, String url) {
+    private Kiln(Database database, LocalRuntime runtime, WorkloadController controller, ApiServer api, PodSshServer ssh, String url) {
+        this.ssh = ssh;
         this.database = database;
         this.runtime = runtime;
         this.controller = controller;
@@ -87,6 +91,7 @@ public final class Kiln implements AutoCloseable {
         Database database = Database.open(config.databaseUrl(), config.database().user(), config.database().password());
         LocalRuntime runtime = null;
         WorkloadController controller = null;
+        PodSshServer ssh = null;
         try {
             WorkloadStore store = new WorkloadStore(database);
             PodStore podStore = new PodStore(database);
@@ -111,16 +116,22 @@ public final class Kiln implements AutoCloseable {
             } else {
                 AdminToken.ensure(users, dataDir);
             }
+            ssh = ssh(config, dataDir, loopback, authenticator, workloads, pods);
+            ApiServer.SshEndpoint sshEndpoint = ssh == null ? null : new ApiServer.SshEndpoint(clientHost(config.server().bind()), ssh.port());
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             ApiServer api = new ApiServer(
-                    new ApiServer.Settings(config.server().bind(), config.server().port(), config.server().maxBodyBytes(), VERSION),
+                    new ApiServer.Settings(config.server().bind(), config.server().port(), config.server().maxBodyBytes(), VERSION,
+                            sshEndpoint),
                     workloads, pods, new StartEstimator(store, podStore, cluster), cluster, clock, authenticator, users,
                     directory, metrics);
             int port = api.start();
             controller.start();
             String host = config.server().bind().contains(":") ? "[" + config.server().bind() + "]" : config.server().bind();
-            return new Kiln(database, runtime, controller, api, "http://" + host + ":" + port);
+            return new Kiln(database, runtime, controller, api, ssh, "http://" + host + ":" + port);
         } catch (RuntimeException e) {
+            if (ssh != null) {
+                ssh.close();
+            }
             if (controller != null) {
                 controller.close();
             }
@@ -130,6 +141,47 @@ public final class Kiln implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /**
+     * The SSH server, when on: by default only on loopback, where the API itself trusts local callers. A port that
+     * was configured must be free (start-up fails otherwise); the default port being taken (another Kiln, a test)
+     * only turns SSH off, with a warning, since nobody asked for that port.
+     */
+    private static PodSshServer ssh(KilnConfig config, Path dataDir, boolean loopback, Authenticator authenticator,
+            WorkloadService workloads, PodService pods) {
+        KilnConfig.Ssh c = config.ssh();
+        if (!(c.enabled() == null ? loopback : c.enabled())) {
+            return null;
+        }
+        int port = c.port() == null ? KilnConfig.DEFAULT_SSH_PORT : c.port();
+        if (port < 0 || port > 65535) {
+            throw new KilnConfig.ConfigException("ssh.port: " + port + " is out of range 0–65535");
+        }
+        Path hostKey = c.hostKey() == null ? dataDir.resolve("ssh_host_key") : Path.of(c.hostKey()).toAbsolutePath();
+        try {
+            return PodSshServer.start(new PodSshServer.Settings(config.server().bind(), port, hostKey), authenticator, workloads, pods);
+        } catch (java.net.BindException e) {
+            if (c.port() == null) {
+                log.warn("SSH is off: the default port {} is in use ({}); set ssh.port to choose another", port, e.getMessage());
+                return null;
+            }
+            throw new KilnConfig.ConfigException("ssh.port: cannot listen on " + config.server().bind() + ":" + port + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new KilnConfig.ConfigException("ssh: cannot start the SSH server on port " + port + ": " + e.getMessage());
+        }
+    }
+
+    /** How a client names this host: the bind address, or this host's name when bound to every address. */
+    private static String clientHost(String bind) {
+        try {
+            if (java.net.InetAddress.getByName(bind).isAnyLocalAddress()) {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            }
+        } catch (java.net.UnknownHostException e) {
+            return bind;
+        }
+        return bind.contains(":") ? "[" + bind + "]" : bind;
     }
 
     static LifecycleSettings lifecycle(KilnConfig config, ZoneId zone) {
@@ -238,6 +290,11 @@ public final class Kiln implements AutoCloseable {
         return api.port();
     }
 
+    /** The SSH server's port; empty when SSH is off. */
+    public java.util.OptionalInt sshPort() {
+        return ssh == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(ssh.port());
+    }
+
     public ApiServer api() {
         return api;
     }
@@ -250,6 +307,9 @@ public final class Kiln implements AutoCloseable {
     /** Stops serving and watching; pods keep running and the next start adopts them. */
     @Override
     public void close() {
+        if (ssh != null) {
+            ssh.close();
+        }
         api.close();
         controller.close();
         runtime.close();

@@ -28,7 +28,8 @@ public record KilnConfig(
         Runtime runtime,
         List<NodeConfig> nodes,
         List<WorkspaceConfig> workspaces,
-        Lifecycle lifecycle) {
+        Lifecycle lifecycle,
+        Ssh ssh) {
 
     public record Server(Integer port, String bind, Long maxBodyBytes) {}
 
@@ -50,7 +51,23 @@ public record KilnConfig(
     /** {@code logMaxSize}: optional cap on the total size of kept logs, e.g. 10Gi (oldest ended pods' go first). */
     public record Lifecycle(String stopGracePeriod, String hangTimeout, String logRetention, String logMaxSize) {}
 
+    /**
+     * The SSH server of docs/SHELL.md, on the same address as the API. {@code enabled} defaults to whether that
+     * address is loopback; {@code port} to {@link #DEFAULT_SSH_PORT}; {@code hostKey} to {@code <dataDir>/ssh_host_key}.
+     * Unset values stay null here: they depend on other keys, and Kiln resolves them at start-up.
+     */
+    public record Ssh(Boolean enabled, Integer port, String hostKey) {}
+
+    public static final int DEFAULT_SSH_PORT = 2222;
+
+    /** The configuration without an {@code ssh} section (its defaults apply). */
+    public KilnConfig(Server server, String dataDir, Database database, Cluster cluster, Runtime runtime,
+            List<NodeConfig> nodes, List<WorkspaceConfig> workspaces, Lifecycle lifecycle) {
+        this(server, dataDir, database, cluster, runtime, nodes, workspaces, lifecycle, null);
+    }
+
     public KilnConfig {
+        ssh = ssh == null ? new Ssh(null, null, null) : ssh;
         server = server == null ? new Server(null, null, null) : server;
         server = new Server(
                 server.port() == null ? 8080 : server.port(),
@@ -125,7 +142,11 @@ public record KilnConfig(
     public KilnConfig withOverrides(Integer port, String bind, String dataDirOverride) {
         Server s = new Server(port != null ? port : server.port(), bind != null ? bind : server.bind(), server.maxBodyBytes());
         return new KilnConfig(s, dataDirOverride != null ? dataDirOverride : dataDir, database, cluster, runtime, nodes,
-                workspaces, lifecycle);
+                workspaces, lifecycle, ssh);
+    }
+
+    public KilnConfig withSsh(Ssh sshOverride) {
+        return new KilnConfig(server, dataDir, database, cluster, runtime, nodes, workspaces, lifecycle, sshOverride);
     }
 
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");

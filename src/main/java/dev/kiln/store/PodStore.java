@@ -92,6 +92,26 @@ public final class PodStore {
         return out;
     }
 
+    /**
+     * The workload a pod id belongs to. A pod id is its workload's id with a suffix, so only the id's prefixes that
+     * end before a '-' are candidates, and the lookup uses the primary key.
+     */
+    public java.util.Optional<String> workloadOf(String podId) {
+        List<String> candidates = new java.util.ArrayList<>();
+        for (int i = podId.indexOf('-'); i > 0; i = podId.indexOf('-', i + 1)) {
+            candidates.add(podId.substring(0, i));
+        }
+        if (candidates.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT workload_id FROM pods"
+                        + " WHERE workload_id IN (<candidates>) AND pod_id = :p ORDER BY dispatch DESC")
+                .bindList("candidates", candidates)
+                .bind("p", podId)
+                .mapTo(String.class)
+                .findFirst());
+    }
+
     /** Every pod of a workload, all runs. */
     public List<PodRecord> allOf(String workloadId) {
         return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS

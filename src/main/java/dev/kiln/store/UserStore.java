@@ -3,6 +3,7 @@ package dev.kiln.store;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.auth.AuditEntry;
+import dev.kiln.auth.SshKey;
 import dev.kiln.auth.Token;
 import dev.kiln.auth.User;
 import dev.kiln.auth.UserDirectory;
@@ -86,6 +87,7 @@ public final class UserStore implements UserDirectory {
                     .bind("id", id)
                     .bind("at", now.toEpochMilli())
                     .execute();
+            h.createUpdate("DELETE FROM ssh_keys WHERE user_id = :id").bind("id", id).execute();
             return n == 1;
         });
     }
@@ -136,6 +138,59 @@ public final class UserStore implements UserDirectory {
         Instant revoked = rs.wasNull() ? null : Instant.ofEpochMilli(rev);
         return new Token(rs.getString("id"), rs.getString("user_id"), rs.getString("name"), rs.getString("hash"),
                 Instant.ofEpochMilli(rs.getLong("created_at")), expires, revoked);
+    }
+
+    @Override
+    public boolean insertKey(SshKey k) {
+        return database.jdbi().inTransaction(h -> {
+            boolean taken = h.createQuery("SELECT COUNT(*) FROM ssh_keys WHERE fingerprint = :f")
+                    .bind("f", k.fingerprint())
+                    .mapTo(Integer.class)
+                    .one() > 0;
+            if (taken) {
+                return false;
+            }
+            h.createUpdate("INSERT INTO ssh_keys (id, user_id, name, key_type, public_key, fingerprint, created_at)"
+                            + " VALUES (:id, :user_id, :name, :key_type, :public_key, :fingerprint, :created_at)")
+                    .bind("id", k.id())
+                    .bind("user_id", k.userId())
+                    .bind("name", k.name())
+                    .bind("key_type", k.type())
+                    .bind("public_key", k.publicKey())
+                    .bind("fingerprint", k.fingerprint())
+                    .bind("created_at", k.createdAt().toEpochMilli())
+                    .execute();
+            return true;
+        });
+    }
+
+    @Override
+    public List<SshKey> keys(String userId) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM ssh_keys WHERE user_id = :u ORDER BY created_at, id")
+                .bind("u", userId)
+                .map(UserStore::key)
+                .list());
+    }
+
+    @Override
+    public boolean deleteKey(String userId, String keyId) {
+        return database.jdbi().withHandle(h -> h.createUpdate("DELETE FROM ssh_keys WHERE id = :id AND user_id = :u")
+                .bind("id", keyId)
+                .bind("u", userId)
+                .execute()) == 1;
+    }
+
+    @Override
+    public Optional<SshKey> keyByFingerprint(String fingerprint) {
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT * FROM ssh_keys WHERE fingerprint = :f")
+                .bind("f", fingerprint)
+                .map(UserStore::key)
+                .findOne());
+    }
+
+    private static SshKey key(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new SshKey(rs.getString("id"), rs.getString("user_id"), rs.getString("name"), rs.getString("key_type"),
+                rs.getString("public_key"), rs.getString("fingerprint"), Instant.ofEpochMilli(rs.getLong("created_at")));
     }
 
     @Override

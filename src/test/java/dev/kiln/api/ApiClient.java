@@ -20,9 +20,16 @@ public final class ApiClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
+    private final String token;
 
     public ApiClient(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    /** A client that sends {@code Authorization: Bearer <token>} (null: none). */
+    public ApiClient(String baseUrl, String token) {
         this.baseUrl = baseUrl;
+        this.token = token;
     }
 
     public record Response(int status, String body, HttpResponse<String> raw) {
@@ -77,6 +84,9 @@ public final class ApiClient {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
         if (contentType != null) {
             b.header("Content-Type", contentType);
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
         }
         b.method(method, body == null
                 ? HttpRequest.BodyPublishers.noBody()

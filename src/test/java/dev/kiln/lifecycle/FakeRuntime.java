@@ -122,5 +122,10 @@ final class FakeRuntime implements PodRuntime {
     }
 
     @Override
+    public dev.kiln.runtime.PodProcess exec(PodKey key, dev.kiln.runtime.PodExec exec) throws java.io.IOException {
+        throw new java.io.IOException("the fake runtime runs no processes");
+    }
+
+    @Override
     public void close() {}
 }

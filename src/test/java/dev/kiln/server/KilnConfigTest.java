@@ -106,6 +106,19 @@ class KilnConfigTest {
     }
 
     @Test
+    void sshSectionIsReadAndItsUnknownKeysFail() throws IOException {
+        KilnConfig c = load("ssh: { enabled: true, port: 2022, hostKey: /srv/kiln/host_key }\n");
+        assertThat(c.ssh()).isEqualTo(new KilnConfig.Ssh(true, 2022, "/srv/kiln/host_key"));
+        // unset: resolved at start-up (on only on loopback, port 2222, <dataDir>/ssh_host_key)
+        assertThat(load("server: { port: 9090 }\n").ssh()).isEqualTo(new KilnConfig.Ssh(null, null, null));
+        assertThat(load("ssh: { enabled: false }\n").withOverrides(1, null, null).ssh().enabled()).isFalse();
+        assertThatThrownBy(() -> load("ssh: { prt: 22 }\n"))
+                .isInstanceOf(KilnConfig.ConfigException.class)
+                .hasMessageContaining("ssh.prt")
+                .hasMessageContaining("hostKey");
+    }
+
+    @Test
     void unknownTopLevelKeyFailsNamingIt() {
         assertThatThrownBy(() -> load("colour: red\n"))
                 .isInstanceOf(KilnConfig.ConfigException.class)

@@ -3,7 +3,9 @@ package dev.kiln.runtime.local;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.runtime.PodKey;
+import dev.kiln.runtime.PodExec;
 import dev.kiln.runtime.PodLaunch;
+import dev.kiln.runtime.PodProcess;
 import dev.kiln.runtime.PodRuntime;
 import dev.kiln.runtime.PodStatus;
 import java.io.File;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
@@ -80,6 +83,8 @@ public final class LocalRuntime implements PodRuntime {
     private final Map<PodKey, Pod> pods = new ConcurrentHashMap<>();
     private final Map<Path, LogIndex> indexes = new ConcurrentHashMap<>();
     private final List<Consumer<PodStatus>> listeners = new CopyOnWriteArrayList<>();
+    /** Commands running in pods (shells); they end with their pod. */
+    private final Map<PodKey, Set<PodProcess>> execs = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** A runtime whose pods inherit {@link #INHERITED_ENV} from this server's environment. */
@@ -382,6 +387,7 @@ public final class LocalRuntime implements PodRuntime {
             ProcessGroups.signalGroup(pod.pid, "KILL");
         }
         pod.exited = true;
+        endExecs(pod.key);
         sample(pod, clock.instant());
         PodStatus status = status(pod);
         log.info("pod {} ended: {}", pod.key, status.message());
@@ -474,6 +480,54 @@ public final class LocalRuntime implements PodRuntime {
     }
 
     @Override
+    public PodProcess exec(PodKey key, PodExec exec) throws IOException {
+        requireNonNull(key, "key is null");
+        requireNonNull(exec, "exec is null");
+        checkOpen();
+        Pod pod = find(key).orElseThrow(() -> new IOException("no pod " + key + " on this host"));
+        if (!(status(pod) instanceof PodStatus.Running)) {
+            throw new IOException("pod " + key + " is not running");
+        }
+        if (!exec.container().equals(pod.container)) {
+            throw new IOException("pod " + key + " has no container " + exec.container() + "; containers: " + pod.container);
+        }
+        PodDirectory.Launch launch = pod.directory.readLaunch()
+                .orElseThrow(() -> new IOException("pod " + key + " has no launch record"));
+        Map<String, String> env = new HashMap<>(baseEnv);
+        env.putAll(launch.env());
+        env.putAll(exec.env());
+        String program = exec.command().get(0);
+        if (!program.contains("/")) {
+            // a bare name (a shell from shells()) is looked up where shells() found it, whatever PATH the pod sets
+            String found = findExecutable(program).orElseThrow(() -> new IOException(program + " is not installed on this host"));
+            List<String> command = new ArrayList<>(exec.command());
+            command.set(0, found);
+            exec = new PodExec(exec.container(), command, exec.env(), exec.terminal());
+        }
+        LocalExec process = LocalExec.start(exec, pod.directory.work(), env, setsid);
+        Set<PodProcess> running = execs.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet());
+        running.add(process);
+        process.onExit().whenComplete((code, error) -> running.remove(process));
+        log.info("started {} in pod {} as pid {}", exec.command().get(0), key, process.pid());
+        return process;
+    }
+
+    @Override
+    public Optional<Path> workingDirectory(PodKey key) {
+        requireNonNull(key, "key is null");
+        Path work = PodDirectory.of(dataDir, key).work();
+        return Files.isDirectory(work) ? Optional.of(work) : Optional.empty();
+    }
+
+    /** A pod's shells end with it, as a container's exec sessions do. */
+    private void endExecs(PodKey key) {
+        Set<PodProcess> running = execs.remove(key);
+        if (running != null) {
+            running.forEach(PodProcess::close);
+        }
+    }
+
+    @Override
     public void release(PodKey key) throws IOException {
         requireNonNull(key, "key is null");
         Optional<Pod> found = find(key);
@@ -489,6 +543,7 @@ public final class LocalRuntime implements PodRuntime {
             ProcessGroups.signalGroup(pod.pid, "KILL");
             awaitEnd(pod, Duration.ofSeconds(10));
         }
+        endExecs(key);
         pod.directory.deleteWork();
         pods.remove(key);
         log.info("released pod {}", key);

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Linux process facts the JDK does not expose: a process's group and its exact start time (to tell a reused pid
@@ -66,6 +69,34 @@ final class ProcessGroups {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /**
+     * SIGKILLs every process of session {@code sid} (field 6 of /proc/pid/stat), repeating while new ones appear (a
+     * process may fork while the list is read). Only a process that started a session of its own escapes.
+     */
+    static void killSession(long sid) {
+        if (sid <= 1) {
+            throw new IllegalArgumentException("refusing to kill session " + sid);
+        }
+        for (int round = 0; round < 10; round++) {
+            List<Long> members = new ArrayList<>();
+            try (Stream<Path> entries = Files.list(PROC)) {
+                entries.map(p -> p.getFileName().toString())
+                        .filter(name -> !name.isEmpty() && name.chars().allMatch(Character::isDigit))
+                        .map(Long::parseLong)
+                        .filter(pid -> stat(pid).map(fields -> Long.parseLong(fields[3]) == sid).orElse(false))
+                        .forEach(members::add);
+            } catch (IOException | RuntimeException e) {
+                return;
+            }
+            if (members.isEmpty()) {
+                return;
+            }
+            for (long pid : members) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
         }
     }
 
