@@ -40,7 +40,7 @@ class WebShellTest {
 
     @BeforeAll
     static void start() {
-        kiln = Kiln.start(TestKiln.config(dataDir).withOverrides(0, "0.0.0.0", dataDir.toString()), Clock.systemUTC());
+        kiln = Kiln.start(TestKiln.runningConfig(dataDir).withOverrides(0, "0.0.0.0", dataDir.toString()), Clock.systemUTC());
         fixture = new ShellFixture(kiln, dataDir);
         JsonNode w = fixture.runningAuthoring("shell box");
         workloadId = w.path("workloadId").asText();

@@ -48,7 +48,7 @@ class PodSshServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        KilnConfig config = TestKiln.config(dataDir).withOverrides(0, "0.0.0.0", dataDir.toString())
+        KilnConfig config = TestKiln.runningConfig(dataDir).withOverrides(0, "0.0.0.0", dataDir.toString())
                 .withSsh(new KilnConfig.Ssh(true, 0, null));
         kiln = Kiln.start(config, Clock.systemUTC());
         sshPort = kiln.sshPort().orElseThrow();
@@ -188,12 +188,12 @@ class PodSshServerTest {
 
     @Test
     void aTakenPortFailsStartUpOnlyWhenItWasConfigured(@TempDir Path other) throws IOException {
-        KilnConfig taken = TestKiln.config(other).withSsh(new KilnConfig.Ssh(true, sshPort, null));
+        KilnConfig taken = TestKiln.runningConfig(other).withSsh(new KilnConfig.Ssh(true, sshPort, null));
         assertThatThrownBy(() -> Kiln.start(taken, Clock.systemUTC()).close())
                 .isInstanceOf(KilnConfig.ConfigException.class)
                 .hasMessageContaining("ssh.port");
         // the default port, taken: SSH is off and the rest runs (loopback, where SSH is on by default)
-        try (ServerSocket blocker = occupy(KilnConfig.DEFAULT_SSH_PORT); Kiln k = Kiln.start(TestKiln.config(other), Clock.systemUTC())) {
+        try (ServerSocket blocker = occupy(KilnConfig.DEFAULT_SSH_PORT); Kiln k = Kiln.start(TestKiln.runningConfig(other), Clock.systemUTC())) {
             assertThat(k.sshPort()).isEmpty();
         }
     }
