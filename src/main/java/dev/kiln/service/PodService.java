@@ -21,4 +21,9 @@ public interface PodService {
 
     /** Shells present on the pod's node. */
     List<String> shells(Workload workload, String podId);
+
+    /** The workload's service as it is now; empty when the workload has none. */
+    default java.util.Optional<ServiceState> service(Workload workload) {
+        return java.util.Optional.empty();
+    }
 }
