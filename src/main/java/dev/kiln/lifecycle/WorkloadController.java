@@ -74,6 +74,8 @@ public final class WorkloadController implements AutoCloseable {
     private final Set<PodKey> stopping = new HashSet<>();
     private final ScheduledExecutorService loop;
     private final AtomicBoolean queued = new AtomicBoolean();
+    /** Until start(), passes run only when called (tests drive runOnce step by step). */
+    private volatile boolean started;
     private final Probes probes;
     private final ServiceNetwork network;
     private final ServiceStep services;
@@ -128,13 +130,14 @@ public final class WorkloadController implements AutoCloseable {
 
     /** Re-adopts the pods a previous server left, then runs a pass every second. */
     public void start() {
+        started = true;
         loop.execute(() -> recover(clock.instant()));
         loop.scheduleWithFixedDelay(this::pass, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Asks for a pass soon; several kicks before it runs make one pass. */
     public void kick() {
-        if (queued.compareAndSet(false, true)) {
+        if (started && queued.compareAndSet(false, true)) {
             try {
                 loop.execute(this::pass);
             } catch (java.util.concurrent.RejectedExecutionException closed) {
@@ -196,7 +199,7 @@ public final class WorkloadController implements AutoCloseable {
 
     /** One pass of the loop at time {@code now}. */
     public void runOnce(Instant now) {
-        recordExits();
+        recordExits(now);
         if (cron.runOnce(now)) {
             kick();
         }
@@ -216,7 +219,7 @@ public final class WorkloadController implements AutoCloseable {
         }
     }
 
-    private void recordExits() {
+    private void recordExits(Instant now) {
         PodStatus status;
         while ((status = exits.poll()) != null) {
             if (!(status instanceof PodStatus.Exited exited)) {
@@ -231,7 +234,7 @@ public final class WorkloadController implements AutoCloseable {
             pods.of(key.workloadId(), key.dispatch()).stream()
                     .filter(p -> p.podId().equals(key.podId()) && p.hasProcess())
                     .findFirst()
-                    .ifPresent(p -> exited(p, end, clock.instant()));
+                    .ifPresent(p -> exited(p, end, now));
         }
     }
 
