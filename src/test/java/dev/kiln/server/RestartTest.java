@@ -30,7 +30,7 @@ class RestartTest {
     Path dataDir;
 
     @Test
-    void inProcessRestartOnTheSameDataDirFindsEverything() {
+    void inProcessRestartOnTheSameDataDirFindsEverything() throws Exception {
         TestingClock clock = new TestingClock();
         List<String> ids = new ArrayList<>();
         JsonNode before;
