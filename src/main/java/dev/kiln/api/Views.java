@@ -116,6 +116,19 @@ public final class Views {
             List<CronJobSpec> cronJobs,
             @JsonInclude(JsonInclude.Include.NON_NULL) String estimatedStartTime) {}
 
+    public record ServiceEndpointView(String podId, String host, int port) {}
+
+    public record ServiceResponse(
+            String workloadId,
+            String type,
+            String protocol,
+            String address,
+            int port,
+            Integer targetPort,
+            boolean listening,
+            String message,
+            List<ServiceEndpointView> endpoints) {}
+
     public record LogsResponse(String workloadId, String podId, String namespace, List<String> logs) {}
 
     public record ContainerName(String name) {}

@@ -97,6 +97,8 @@ final class WorkloadRoutes {
                 new Route(HandlerType.POST, BASE + "/stop", "Stop workloads", BatchRequest.class, Views.BatchResponse.class, List.of(),
                         ctx -> batch(ctx, (caller, id) -> { workloads.stop(caller, id); return null; })),
                 new Route(HandlerType.POST, BASE + "/clone", "Clone workloads", BatchRequest.class, Views.CloneResponse.class, List.of(), this::cloneAll),
+                new Route(HandlerType.GET, BASE + "/{workloadId}/service", "Get a workload's service: address, port, ready endpoints",
+                        null, Views.ServiceResponse.class, List.of(), this::service),
                 new Route(HandlerType.GET, BASE + "/{workloadId}/pods/{podId}/logs", "Get a pod's log", null, Views.LogsResponse.class, logParams, this::logs),
                 new Route(HandlerType.GET, BASE + "/{workloadId}/pods/{podId}/containers", "List a pod's containers and shells", null,
                         Views.ContainersResponse.class, List.of(), this::containers));
@@ -168,6 +170,17 @@ final class WorkloadRoutes {
         List<Views.PodView> podViews = pods.pods(w).stream().map(p -> podView(p, ssh)).toList();
         Instant now = clock.instant();
         Http.json(ctx, Views.detail(w, now, podViews, estimates.estimatedStart(w, now).orElse(null)));
+    }
+
+    /** Same access as get; 404 when the workload has no service. */
+    private void service(Context ctx) {
+        Caller caller = Callers.of(ctx);
+        Workload w = workloads.get(caller, workloadId(ctx));
+        var state = pods.service(w).orElseThrow(() -> new KilnException.NotFound("NotFound",
+                "workload " + w.id() + " has no service"));
+        Http.json(ctx, new Views.ServiceResponse(w.id(), state.type(), state.protocol(), state.address(), state.port(),
+                state.targetPort(), state.listening(), state.message(),
+                state.endpoints().stream().map(e -> new Views.ServiceEndpointView(e.podId(), e.host(), e.port())).toList()));
     }
 
     static Views.PodView podView(Pod p) {

@@ -73,6 +73,9 @@ final class PodPlans {
         env.put("CUDA_VISIBLE_DEVICES", pod.gpuIndices());
         env.put("HIP_VISIBLE_DEVICES", pod.gpuIndices());
         env.put("ROCR_VISIBLE_DEVICES", pod.gpuIndices());
+        if (pod.port() > 0) {
+            env.put("PORT", Integer.toString(pod.port()));
+        }
         env.putAll(w.spec().env());
         return env;
     }

@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.kiln.runtime.PodExec;
 import dev.kiln.runtime.PodProcess;
 import dev.kiln.runtime.PodRuntime;
+import dev.kiln.runtime.ServiceNetwork;
+import dev.kiln.service.ServiceState;
+import dev.kiln.workload.ServiceSpec;
 import dev.kiln.service.PodService;
 import dev.kiln.store.PodRecord;
 import dev.kiln.store.PodStore;
@@ -23,10 +26,39 @@ import java.util.Optional;
 public final class RuntimePods implements PodService {
     private final PodStore pods;
     private final PodRuntime runtime;
+    private final java.util.function.Function<String, java.util.Optional<ServiceNetwork.Status>> services;
 
     public RuntimePods(PodStore pods, PodRuntime runtime) {
+        this(pods, runtime, id -> java.util.Optional.empty());
+    }
+
+    /** @param services what each workload's service looks like now, by workload id */
+    public RuntimePods(PodStore pods, PodRuntime runtime,
+            java.util.function.Function<String, java.util.Optional<ServiceNetwork.Status>> services) {
         this.pods = requireNonNull(pods, "pods is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
+        this.services = requireNonNull(services, "services is null");
+    }
+
+    @Override
+    public java.util.Optional<ServiceState> service(Workload w) {
+        ServiceSpec spec = w.spec().service();
+        if (spec == null || spec.port() == null) {
+            return java.util.Optional.empty();
+        }
+        var status = services.apply(w.id());
+        boolean nodePort = "NodePort".equals(spec.serviceType());
+        int port = nodePort && spec.nodePort() != null ? spec.nodePort() : spec.port();
+        return java.util.Optional.of(new ServiceState(
+                nodePort ? "NodePort" : "ClusterIP",
+                spec.protocol() == null ? "TCP" : spec.protocol(),
+                status.map(ServiceNetwork.Status::address).orElse(""),
+                port,
+                spec.targetPort(),
+                status.map(ServiceNetwork.Status::listening).orElse(false),
+                status.map(ServiceNetwork.Status::message).orElse(w.phase().isActive() ? "starting" : "not active: " + w.phase()),
+                status.map(s -> s.endpoints().stream()
+                        .map(e -> new ServiceState.Endpoint(e.podId(), e.host(), e.port())).toList()).orElse(List.of())));
     }
 
     @Override
@@ -34,13 +66,18 @@ public final class RuntimePods implements PodService {
         if (w.dispatchCount() == 0) {
             return List.of();
         }
-        return pods.of(w.id(), w.dispatchCount()).stream().map(RuntimePods::view).toList();
+        // pods scaled down or replaced by a rollout are history, not part of the workload any more
+        return pods.of(w.id(), w.dispatchCount()).stream().filter(p -> !p.retired()).map(RuntimePods::view).toList();
     }
 
     static Pod view(PodRecord p) {
-        String phase = p.phase();
-        Pod.Container container = new Pod.Container(p.container(), p.isLive() ? "" : p.reason(),
-                p.isLive() ? "" : p.message(), p.exitCode(), p.restartCount());
+        // a pod waiting to be restarted is Running with its container waiting, as Kubernetes shows it; a restarted
+        // container keeps its last termination (reason, message, exit code) beside its restart count
+        String phase = p.phase().equals(PodRecord.WAITING) ? (p.startTime() == null && p.restartCount() == 0
+                ? PodRecord.PENDING : PodRecord.RUNNING) : p.phase();
+        boolean showEnd = !p.isLive() || p.restartCount() > 0 || p.phase().equals(PodRecord.WAITING);
+        Pod.Container container = new Pod.Container(p.container(), showEnd ? p.reason() : "",
+                showEnd ? p.message() : "", showEnd ? p.exitCode() : null, p.restartCount());
         return new Pod(p.workloadId(), p.dispatch(), p.podId(), p.node(), phase, p.startTime(), p.endTime(),
                 "127.0.0.1", "127.0.0.1", p.rank(), List.of(container));
     }

@@ -6,6 +6,7 @@ import dev.kiln.runtime.PodKey;
 import dev.kiln.runtime.PodLaunch;
 import dev.kiln.runtime.PodRuntime;
 import dev.kiln.runtime.PodStatus;
+import dev.kiln.runtime.ServiceNetwork;
 import dev.kiln.scheduler.Decision;
 import dev.kiln.scheduler.NodeInfo;
 import dev.kiln.scheduler.PendingWorkload;
@@ -73,11 +74,27 @@ public final class WorkloadController implements AutoCloseable {
     private final Set<PodKey> stopping = new HashSet<>();
     private final ScheduledExecutorService loop;
     private final AtomicBoolean queued = new AtomicBoolean();
-    private final AtomicBoolean started = new AtomicBoolean();
+    /** Until start(), passes run only when called (tests drive runOnce step by step). */
+    private volatile boolean started;
+    private final Probes probes;
+    private final ServiceNetwork network;
+    private final ServiceStep services;
 
     public WorkloadController(
             WorkloadStore workloads, PodStore pods, PodRuntime runtime, Cluster cluster, Clock clock,
             LifecycleSettings settings, RandomGenerator random) {
+        this(workloads, pods, runtime, cluster, clock, settings, random, Probes.http(), ServiceNetwork.none());
+    }
+
+    /**
+     * @param probes runs the readiness and liveness probes of service pods (owned: closed with the controller)
+     * @param network where services are published (owned: closed with the controller)
+     */
+    public WorkloadController(
+            WorkloadStore workloads, PodStore pods, PodRuntime runtime, Cluster cluster, Clock clock,
+            LifecycleSettings settings, RandomGenerator random, Probes probes, ServiceNetwork network) {
+        this.probes = requireNonNull(probes, "probes is null");
+        this.network = requireNonNull(network, "network is null");
         this.workloads = requireNonNull(workloads, "workloads is null");
         this.pods = requireNonNull(pods, "pods is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
@@ -92,22 +109,35 @@ public final class WorkloadController implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.services = new ServiceStep(pods, runtime, probes, network, this.random, this::placeOne, this::transition,
+                this::stopOnce);
         runtime.onExit(status -> {
             exits.add(status);
             kick();
         });
     }
 
+    /** What a workload's service looks like now (address, port, ready endpoints); empty without one. */
+    public java.util.Optional<ServiceNetwork.Status> serviceStatus(String workloadId) {
+        return network.status(workloadId);
+    }
+
+    private void stopOnce(PodKey key) {
+        if (stopping.add(key)) {
+            runtime.stop(key, stopGrace);
+        }
+    }
+
     /** Re-adopts the pods a previous server left, then runs a pass every second. */
     public void start() {
-        started.set(true);
+        started = true;
         loop.execute(() -> recover(clock.instant()));
         loop.scheduleWithFixedDelay(this::pass, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Asks for a pass soon; several kicks before it runs make one pass. Before {@link #start()}, a no-op. */
     public void kick() {
-        if (started.get() && queued.compareAndSet(false, true)) {
+        if (started && queued.compareAndSet(false, true)) {
             try {
                 loop.execute(this::pass);
             } catch (java.util.concurrent.RejectedExecutionException closed) {
@@ -140,15 +170,22 @@ public final class WorkloadController implements AutoCloseable {
             PodKey key = key(pod);
             known.add(key);
             PodStatus status = found.getOrDefault(key, new PodStatus.Unknown(key, "no process"));
+            if (pod.phase().equals(PodRecord.WAITING)) {
+                // no process expected; one found was spawned just before the server went away
+                if (status instanceof PodStatus.Running running) {
+                    pods.update(pod.startTime() == null ? pod.running(running.startTime()) : pod.restarted(running.startTime()));
+                }
+                continue;
+            }
             switch (status) {
                 case PodStatus.Running running -> {
                     if (pod.phase().equals(PodRecord.PENDING)) {
                         pods.update(pod.running(running.startTime()));
                     }
                 }
-                case PodStatus.Exited exited -> record(pod, exited);
-                case PodStatus.Unknown unknown -> pods.update(pod.ended(now, 137, "Lost",
-                        "was lost: its process was not found when Kiln started"));
+                case PodStatus.Exited exited -> exited(pod, exited, now);
+                case PodStatus.Unknown unknown -> exited(pod, new PodStatus.Exited(key, pod.node(), null, pod.startTime(),
+                        now, 137, "Lost", "was lost: its process was not found when Kiln started"), now);
             }
         }
         for (PodStatus s : found.values()) {
@@ -162,25 +199,18 @@ public final class WorkloadController implements AutoCloseable {
 
     /** One pass of the loop at time {@code now}. */
     public void runOnce(Instant now) {
-        recordExits();
+        recordExits(now);
         if (cron.runOnce(now)) {
             kick();
         }
-        // One read of the live pods and their owners serves the whole pass: evaluating runs changes workloads,
-        // never pods, and an owner's workspace never changes.
-        List<PodRecord> live = pods.live();
-        Map<String, Workload> owners = live.isEmpty() ? Map.of()
-                : workloads.findAll(live.stream().map(PodRecord::workloadId).collect(Collectors.toSet())).stream()
-                        .collect(Collectors.toMap(Workload::id, w -> w));
-        stopUnwanted(live, owners);
-        List<Workload> active = workloads.findByPhases(ACTIVE);
-        Map<String, Integer> currentRuns = new HashMap<>();
-        active.forEach(w -> currentRuns.put(w.id(), w.dispatchCount()));
-        Map<String, List<PodRecord>> runs = pods.ofRuns(currentRuns);
-        for (Workload w : active) {
-            evaluate(w, runs.getOrDefault(w.id(), List.of()), now);
+        stopUnwanted(now);
+        List<Probes.Target> targets = new ArrayList<>();
+        for (Workload w : workloads.findByPhases(ACTIVE)) {
+            evaluate(w, now, targets);
         }
-        schedule(now, live, owners);
+        probes.sync(now, targets);
+        publishServices();
+        schedule(now);
         releaseExpired(now);
         runtime.sampleLogs(now);
         if (!now.isBefore(lastRetention.plusSeconds(60))) {
@@ -189,7 +219,7 @@ public final class WorkloadController implements AutoCloseable {
         }
     }
 
-    private void recordExits() {
+    private void recordExits(Instant now) {
         PodStatus status;
         while ((status = exits.poll()) != null) {
             if (!(status instanceof PodStatus.Exited exited)) {
@@ -197,11 +227,38 @@ public final class WorkloadController implements AutoCloseable {
             }
             PodKey key = exited.key();
             stopping.remove(key);
+            if (runtime.status(key) instanceof PodStatus.Running) {
+                continue; // the end of an earlier run of a pod that was restarted since
+            }
+            PodStatus.Exited end = exited;
             pods.of(key.workloadId(), key.dispatch()).stream()
-                    .filter(p -> p.podId().equals(key.podId()) && p.isLive())
+                    .filter(p -> p.podId().equals(key.podId()) && p.hasProcess())
                     .findFirst()
-                    .ifPresent(p -> record(p, exited));
+                    .ifPresent(p -> exited(p, end, now));
         }
+    }
+
+    /** A pod ended: recorded as ended, or, for a wanted pod of a kind with restart policy Always, set to restart. */
+    private void exited(PodRecord pod, PodStatus.Exited exited, Instant now) {
+        Workload owner = workloads.find(pod.workloadId()).orElse(null);
+        if (owner != null && ServiceStep.restarts(owner.kind()) && !pod.retired() && !owner.deleted()
+                && owner.phase().isActive() && owner.dispatchCount() == pod.dispatch()) {
+            services.exited(owner, pod, exited, now);
+        } else {
+            record(pod, exited);
+        }
+    }
+
+    /** Publishes the ready endpoints of every active service; closes the others. */
+    private void publishServices() {
+        Set<String> active = new HashSet<>();
+        for (Workload w : workloads.findByPhases(ACTIVE)) {
+            if (w.kind().isService() && w.spec().service() != null && w.spec().service().port() != null) {
+                active.add(w.id());
+                services.publish(w);
+            }
+        }
+        network.retain(active);
     }
 
     private void record(PodRecord pod, PodStatus.Exited exited) {
@@ -209,11 +266,26 @@ public final class WorkloadController implements AutoCloseable {
     }
 
     /** Pods of stopped, deleted, finished or superseded runs get SIGTERM (once), then SIGKILL after the grace. */
-    private void stopUnwanted(List<PodRecord> live, Map<String, Workload> owners) {
+    private void stopUnwanted(Instant now) {
+        List<PodRecord> live = pods.live();
+        if (live.isEmpty()) {
+            return;
+        }
+        Map<String, Workload> owners = workloads.findAll(live.stream().map(PodRecord::workloadId).collect(Collectors.toSet()))
+                .stream()
+                .collect(Collectors.toMap(Workload::id, w -> w));
         for (PodRecord pod : live) {
             Workload owner = owners.get(pod.workloadId());
             boolean wanted = owner != null && !owner.deleted() && owner.phase().isActive()
                     && owner.dispatchCount() == pod.dispatch();
+            if (wanted && pod.retired()) {
+                continue; // scaled down or replaced: the service step drains it first
+            }
+            if (!wanted && pod.phase().equals(PodRecord.WAITING)) {
+                pods.update(pod.ended(now, pod.exitCode() == null ? 0 : pod.exitCode(), "Stopped",
+                        "stopped while waiting to start"));
+                continue;
+            }
             if (!wanted && pod.phase().equals(PodRecord.RUNNING)) {
                 PodKey key = key(pod);
                 if (stopping.add(key)) {
@@ -224,7 +296,8 @@ public final class WorkloadController implements AutoCloseable {
     }
 
     /** Ends, retries or times out one active workload's current run. */
-    private void evaluate(Workload w, List<PodRecord> run, Instant now) {
+    private void evaluate(Workload w, Instant now, List<Probes.Target> targets) {
+        List<PodRecord> run = pods.of(w.id(), w.dispatchCount());
         if (timedOut(w, now)) {
             return;
         }
@@ -232,16 +305,8 @@ public final class WorkloadController implements AutoCloseable {
             failRun(w, "PodLost", "run " + w.dispatchCount() + " has no pods", now);
             return;
         }
-        if (w.kind() != Kind.PyTorchJob) {
-            // restart policy Always: the services issue restarts pods; until then an exit leaves it NotReady
-            run.stream().filter(p -> !p.isLive()).findFirst().ifPresent(p -> {
-                if (w.phase() != Phase.NotReady) {
-                    Workload.Builder b = w.toBuilder();
-                    b.phase = Phase.NotReady;
-                    b.condition(Condition.of("NotReady", reasonOf(p), "pod " + p.podId() + " " + p.message(), now));
-                    transition(b.build());
-                }
-            });
+        if (ServiceStep.restarts(w.kind())) {
+            targets.addAll(services.evaluate(w, now));
             return;
         }
         if (w.spec().isSupervised() && hung(w, run, now)) {
@@ -391,37 +456,16 @@ public final class WorkloadController implements AutoCloseable {
         kick();
     }
 
-    private void schedule(Instant now, List<PodRecord> live, Map<String, Workload> owners) {
+    private void schedule(Instant now) {
         List<Workload> pending = workloads.findByPhases(List.of(Phase.Pending));
         if (pending.isEmpty()) {
             return;
         }
-        Map<String, Resources> allocated = new HashMap<>();
-        Map<String, Set<Integer>> gpusInUse = new HashMap<>();
-        for (PodRecord p : live) {
-            allocated.merge(p.node(), new Resources(p.cpuMillis(), p.gpu(), p.memoryBytes(), p.ephemeralBytes()), Resources::plus);
-            Set<Integer> used = gpusInUse.computeIfAbsent(p.node(), n -> new TreeSet<>());
-            if (!p.gpuIndices().isEmpty()) {
-                for (String i : p.gpuIndices().split(",")) {
-                    used.add(Integer.parseInt(i));
-                }
-            }
-        }
-        Map<String, Resources> inUse = new HashMap<>();
-        for (PodRecord p : live) {
-            Workload owner = owners.get(p.workloadId());
-            if (owner != null) {
-                inUse.merge(owner.workspaceId(), new Resources(p.cpuMillis(), p.gpu(), p.memoryBytes(), p.ephemeralBytes()), Resources::plus);
-            }
-        }
-        List<Node> nodes = cluster.nodes();
-        Map<String, WorkspacePool> pools = new HashMap<>();
-        for (Workspace ws : cluster.workspaces()) {
-            Set<String> names = ws.eligible(nodes).stream().map(Node::name).collect(Collectors.toSet());
-            dev.kiln.scheduler.Quota quota = ws.quota() == null ? null
-                    : new dev.kiln.scheduler.Quota(ws.quota().cpuMillis(), ws.quota().gpu(), ws.quota().memoryBytes());
-            pools.put(ws.id(), new WorkspacePool(ws.id(), names, quota, inUse.getOrDefault(ws.id(), Resources.ZERO)));
-        }
+        Usage usage = usage();
+        Map<String, Resources> allocated = usage.allocated();
+        Map<String, Set<Integer>> gpusInUse = usage.gpusInUse();
+        List<Node> nodes = usage.nodes();
+        Map<String, WorkspacePool> pools = usage.pools();
         List<PendingWorkload> queue = new ArrayList<>();
         Map<String, Workload> byId = new HashMap<>();
         for (Workload w : pending) {
@@ -443,11 +487,7 @@ public final class WorkloadController implements AutoCloseable {
                     w.spec().customerLabels(), w.spec().specifiedNodes(), w.spec().isTolerateAll(),
                     w.kind() == Kind.PyTorchJob, hold.isEmpty() ? null : hold));
         }
-        List<NodeInfo> nodeInfos = nodes.stream()
-                .map(n -> new NodeInfo(n.name(), new Resources(n.cpuMillis(), n.gpu(), n.memoryBytes(), n.ephemeralBytes()),
-                        n.labels(), n.taints(), true))
-                .toList();
-        Decision decision = scheduler.schedule(new Snapshot(nodeInfos, allocated, pools, queue));
+        Decision decision = scheduler.schedule(new Snapshot(usage.nodeInfos(), allocated, pools, queue));
 
         Map<String, Long> nodeGpus = nodes.stream().collect(Collectors.toMap(Node::name, Node::gpu));
         Map<String, WorkloadStore.QueueInfo> info = new LinkedHashMap<>();
@@ -498,19 +538,96 @@ public final class WorkloadController implements AutoCloseable {
         return waiting.isEmpty() ? "" : "waiting for dependencies: " + String.join(", ", waiting);
     }
 
+    /** What the live pods hold, per node and per workspace: the base of every placement. */
+    private record Usage(List<Node> nodes, List<NodeInfo> nodeInfos, Map<String, Resources> allocated,
+            Map<String, Set<Integer>> gpusInUse, Map<String, WorkspacePool> pools) {}
+
+    private Usage usage() {
+        List<PodRecord> live = pods.live();
+        Map<String, Resources> allocated = new HashMap<>();
+        Map<String, Set<Integer>> gpusInUse = new HashMap<>();
+        for (PodRecord p : live) {
+            allocated.merge(p.node(), new Resources(p.cpuMillis(), p.gpu(), p.memoryBytes(), p.ephemeralBytes()), Resources::plus);
+            Set<Integer> used = gpusInUse.computeIfAbsent(p.node(), n -> new TreeSet<>());
+            if (!p.gpuIndices().isEmpty()) {
+                for (String i : p.gpuIndices().split(",")) {
+                    used.add(Integer.parseInt(i));
+                }
+            }
+        }
+        Map<String, Workload> owners = workloads.findAll(live.stream().map(PodRecord::workloadId).collect(Collectors.toSet()))
+                .stream().collect(Collectors.toMap(Workload::id, w -> w));
+        Map<String, Resources> inUse = new HashMap<>();
+        for (PodRecord p : live) {
+            Workload owner = owners.get(p.workloadId());
+            if (owner != null) {
+                inUse.merge(owner.workspaceId(), new Resources(p.cpuMillis(), p.gpu(), p.memoryBytes(), p.ephemeralBytes()), Resources::plus);
+            }
+        }
+        List<Node> nodes = cluster.nodes();
+        Map<String, WorkspacePool> pools = new HashMap<>();
+        for (Workspace ws : cluster.workspaces()) {
+            Set<String> names = ws.eligible(nodes).stream().map(Node::name).collect(Collectors.toSet());
+            dev.kiln.scheduler.Quota quota = ws.quota() == null ? null
+                    : new dev.kiln.scheduler.Quota(ws.quota().cpuMillis(), ws.quota().gpu(), ws.quota().memoryBytes());
+            pools.put(ws.id(), new WorkspacePool(ws.id(), names, quota, inUse.getOrDefault(ws.id(), Resources.ZERO)));
+        }
+        List<NodeInfo> nodeInfos = nodes.stream()
+                .map(n -> new NodeInfo(n.name(), new Resources(n.cpuMillis(), n.gpu(), n.memoryBytes(), n.ephemeralBytes()),
+                        n.labels(), n.taints(), true))
+                .toList();
+        return new Usage(nodes, nodeInfos, allocated, gpusInUse, pools);
+    }
+
+    /**
+     * One more pod of a running Deployment or StatefulSet (scale-up, rollout): best fit in what the live pods leave
+     * free, with the workload's own eligibility and quota rules; queued workloads' reservations are not counted.
+     */
+    private java.util.Optional<ServiceStep.Placement> placeOne(Workload w) {
+        Usage usage = usage();
+        ResourceSpec r = w.spec().resource();
+        PendingWorkload one = new PendingWorkload(w.id(), w.workspaceId(), w.spec().priority(), w.creationTime(), true, 1,
+                new Resources(r.cpuMillis(), r.gpuCount(), r.memoryBytes(), r.ephemeralBytes()),
+                w.spec().customerLabels(), List.of(), w.spec().isTolerateAll(), false, null);
+        Decision decision = scheduler.schedule(new Snapshot(usage.nodeInfos(), usage.allocated(), usage.pools(), List.of(one)));
+        List<String> placement = decision.placements().get(w.id());
+        if (placement == null || placement.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String node = placement.get(0);
+        Map<String, Long> nodeGpus = usage.nodes().stream().collect(Collectors.toMap(Node::name, Node::gpu));
+        return java.util.Optional.of(new ServiceStep.Placement(node, assignGpus(node, r.gpuCount(), usage.gpusInUse(), nodeGpus)));
+    }
+
     private void startRun(Workload w, List<String> placement, Map<String, Set<Integer>> gpusInUse, Map<String, Long> nodeGpus, Instant now) {
         int dispatch = w.dispatchCount() + 1;
         ResourceSpec r = w.spec().resource();
         List<PodRecord> run = new ArrayList<>();
+        String template = PodTemplate.hash(w.spec());
+        Set<Integer> ports = new HashSet<>();
         for (int ordinal = 0; ordinal < placement.size(); ordinal++) {
             String node = placement.get(ordinal);
             String gpuIndices = assignGpus(node, r.gpuCount(), gpusInUse, nodeGpus);
+            // StatefulSet: ordinal i starts once i-1 is ready (SPEC §9); until then it waits, holding its place
+            String phase = w.kind() == Kind.StatefulSet && ordinal > 0 ? PodRecord.WAITING : PodRecord.PENDING;
+            long onNode = placement.stream().filter(node::equals).count();
+            int port = 0;
+            for (int attempt = 0; w.kind().isService() && attempt < 20 && (port == 0 || ports.contains(port)); attempt++) {
+                port = services.hostPort(w, onNode == 1);
+                onNode = 2; // a clash means another pod of this run took the target port
+            }
+            ports.add(port);
             run.add(new PodRecord(w.id(), dispatch, PodPlans.podId(w, ordinal, random), ordinal, node,
-                    PodPlans.rank(w, ordinal), PodPlans.container(w.kind()), PodRecord.PENDING, r.cpuMillis(),
-                    r.gpuCount(), r.memoryBytes(), r.ephemeralBytes(), gpuIndices, null, null, null, "", "", 0, false));
+                    PodPlans.rank(w, ordinal), PodPlans.container(w.kind()), phase, r.cpuMillis(),
+                    r.gpuCount(), r.memoryBytes(), r.ephemeralBytes(), gpuIndices, null, null, null, "", "", 0, false,
+                    port, template, null, 0, false));
         }
         Workload.Builder b = w.toBuilder();
-        b.phase = Phase.Running;
+        // a service is Running once all its replicas are ready: at once without a readiness probe (a running process
+        // counts as ready), else when the probes say so; until then it is NotReady
+        boolean waitsForReady = ServiceStep.restarts(w.kind()) && (w.spec().readiness() != null
+                || w.kind() == Kind.StatefulSet && placement.size() > 1);
+        b.phase = waitsForReady ? Phase.NotReady : Phase.Running;
         b.dispatchCount = dispatch;
         b.retried = false;
         b.schedulerOrder = 0;
@@ -524,6 +641,15 @@ public final class WorkloadController implements AutoCloseable {
                 + (run.size() == 1 ? "" : "s") + " started", now));
         if (!workloads.startRun(b.build(), run)) {
             kick();
+            return;
+        }
+        if (ServiceStep.restarts(w.kind())) {
+            Workload started = b.build();
+            for (PodRecord pod : run) {
+                if (pod.phase().equals(PodRecord.PENDING)) {
+                    services.launch(started, pod, run, now);
+                }
+            }
             return;
         }
         int masterPort = w.kind() == Kind.PyTorchJob ? freePort() : 0;
@@ -595,5 +721,8 @@ public final class WorkloadController implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // after the loop: a pass under way must not publish a service again once the network is closed
+        probes.close();
+        network.close();
     }
 }

@@ -16,6 +16,15 @@ public interface PodRuntime extends AutoCloseable {
     void start(PodLaunch launch) throws IOException;
 
     /**
+     * Runs an ended pod again under the same key (restart policy Always): same working directory, the log appended
+     * to, a new process; the launch may differ from the first (a rolled-out template). Throws when the pod is still
+     * running or was never started. Its next end reaches {@link #onExit} like the first.
+     */
+    default void restart(PodLaunch launch) throws IOException {
+        throw new UnsupportedOperationException("this runtime cannot restart pods");
+    }
+
+    /**
      * Asks the pod to stop: SIGTERM to all its processes, SIGKILL after {@code grace} if any is left. Returns at
      * once; the end is observed through {@link #status} and {@link #onExit}. An unknown or ended pod is a no-op.
      */

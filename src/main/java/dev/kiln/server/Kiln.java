@@ -97,11 +97,12 @@ public final class Kiln implements AutoCloseable {
             PodStore podStore = new PodStore(database);
             Cluster cluster = new Cluster(config.cluster().id(), zone, false, nodes, workspaces, store);
             runtime = new LocalRuntime(dataDir, clock);
-            controller = new WorkloadController(store, podStore, runtime, cluster, clock, lifecycle, new SecureRandom());
+            controller = new WorkloadController(store, podStore, runtime, cluster, clock, lifecycle, new SecureRandom(),
+                    dev.kiln.lifecycle.Probes.http(), new dev.kiln.runtime.local.ServiceProxies(config.server().bind()));
             WorkloadController loop = controller;
             WorkloadService workloads = new WorkloadService(store, new WorkloadValidator(cluster),
                     new WorkloadIds(new SecureRandom()), clock, cluster.id(), id -> loop.kick());
-            PodService pods = new RuntimePods(podStore, runtime);
+            PodService pods = new RuntimePods(podStore, runtime, loop::serviceStatus);
             UserStore directory = new UserStore(database);
             boolean loopback = isLoopback(config.server().bind());
             Authenticator authenticator = new Authenticator(directory, clock, null, workspaces);

@@ -49,4 +49,9 @@ public interface PodService {
             shells = List.copyOf(shells);
         }
     }
+
+    /** The workload's service as it is now; empty when the workload has none. */
+    default Optional<ServiceState> service(Workload workload) {
+        return Optional.empty();
+    }
 }

@@ -13,7 +13,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class PodStore {
     private static final String COLUMNS = "workload_id, dispatch, pod_id, ordinal, node, rank_label, container, phase,"
             + " cpu_millis, gpu, memory_bytes, ephemeral_bytes, gpu_indices, start_time, end_time, exit_code, reason,"
-            + " message, restart_count, released";
+            + " message, restart_count, released, port, template, restart_at, crash_streak, retired";
 
     private final Database database;
 
@@ -32,7 +32,7 @@ public final class PodStore {
         var batch = h.prepareBatch("INSERT INTO pods (" + COLUMNS + ") VALUES (:workload_id, :dispatch, :pod_id,"
                     + " :ordinal, :node, :rank_label, :container, :phase, :cpu_millis, :gpu, :memory_bytes,"
                     + " :ephemeral_bytes, :gpu_indices, :start_time, :end_time, :exit_code, :reason, :message,"
-                    + " :restart_count, :released)");
+                    + " :restart_count, :released, :port, :template, :restart_at, :crash_streak, :retired)");
         for (PodRecord p : pods) {
             bind(batch, p).add();
         }
@@ -44,14 +44,16 @@ public final class PodStore {
                         + " gpu_indices = :gpu_indices, start_time = :start_time, end_time = :end_time,"
                         + " exit_code = :exit_code, reason = :reason, message = :message, restart_count = :restart_count,"
                         + " released = :released, ordinal = :ordinal, rank_label = :rank_label, container = :container,"
-                        + " cpu_millis = :cpu_millis, gpu = :gpu, memory_bytes = :memory_bytes, ephemeral_bytes = :ephemeral_bytes"
+                        + " cpu_millis = :cpu_millis, gpu = :gpu, memory_bytes = :memory_bytes, ephemeral_bytes = :ephemeral_bytes,"
+                        + " port = :port, template = :template, restart_at = :restart_at, crash_streak = :crash_streak,"
+                        + " retired = :retired"
                         + " WHERE workload_id = :workload_id AND dispatch = :dispatch AND pod_id = :pod_id"), p)
                 .execute());
     }
 
-    /** Pods that hold node resources: written or running, not yet seen to end. */
+    /** Pods that hold node resources: written, running, or waiting to be restarted; not yet seen to end for good. */
     public List<PodRecord> live() {
-        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM pods WHERE phase IN ('Pending', 'Running')")
+        return database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM pods WHERE phase IN ('Pending', 'Running', 'Waiting')")
                 .map(PodStore::map)
                 .list());
     }
@@ -175,7 +177,12 @@ public final class PodStore {
                 .bind("reason", p.reason())
                 .bind("message", p.message().length() > 1000 ? p.message().substring(0, 1000) : p.message())
                 .bind("restart_count", p.restartCount())
-                .bind("released", p.released());
+                .bind("released", p.released())
+                .bind("port", p.port())
+                .bind("template", p.template())
+                .bind("restart_at", p.restartAt() == null ? null : p.restartAt().toEpochMilli())
+                .bind("crash_streak", p.crashStreak())
+                .bind("retired", p.retired());
     }
 
     private static PodRecord map(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -185,10 +192,13 @@ public final class PodStore {
         Instant endTime = rs.wasNull() ? null : Instant.ofEpochMilli(end);
         int code = rs.getInt("exit_code");
         Integer exitCode = rs.wasNull() ? null : code;
+        long restart = rs.getLong("restart_at");
+        Instant restartAt = rs.wasNull() ? null : Instant.ofEpochMilli(restart);
         return new PodRecord(rs.getString("workload_id"), rs.getInt("dispatch"), rs.getString("pod_id"),
                 rs.getInt("ordinal"), rs.getString("node"), rs.getString("rank_label"), rs.getString("container"),
                 rs.getString("phase"), rs.getLong("cpu_millis"), rs.getLong("gpu"), rs.getLong("memory_bytes"),
                 rs.getLong("ephemeral_bytes"), rs.getString("gpu_indices"), startTime, endTime, exitCode,
-                rs.getString("reason"), rs.getString("message"), rs.getInt("restart_count"), rs.getBoolean("released"));
+                rs.getString("reason"), rs.getString("message"), rs.getInt("restart_count"), rs.getBoolean("released"),
+                rs.getInt("port"), rs.getString("template"), restartAt, rs.getInt("crash_streak"), rs.getBoolean("retired"));
     }
 }

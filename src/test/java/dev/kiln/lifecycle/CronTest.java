@@ -143,7 +143,7 @@ class CronTest {
         assertThat(last.type()).isEqualTo("Stopped");
         assertThat(last.reason()).isEqualTo("Cron");
         h.run();
-        assertThat(h.runtime.stopped).hasSize(1);
+        assertThat(h.runtime.stops).hasSize(1);
     }
 
     @Test

@@ -26,7 +26,9 @@ final class FakeRuntime implements PodRuntime {
     final Map<PodKey, Long> logBytes = new ConcurrentHashMap<>();
     final Set<PodKey> released = ConcurrentHashMap.newKeySet();
     final Set<PodKey> purged = ConcurrentHashMap.newKeySet();
-    final List<PodKey> stopped = new CopyOnWriteArrayList<>();
+    final List<PodKey> stops = new CopyOnWriteArrayList<>();
+    final List<PodLaunch> starts = new CopyOnWriteArrayList<>();
+    final List<PodLaunch> restarts = new CopyOnWriteArrayList<>();
     private final List<Consumer<PodStatus>> listeners = new CopyOnWriteArrayList<>();
 
     FakeRuntime(Clock clock) {
@@ -35,14 +37,29 @@ final class FakeRuntime implements PodRuntime {
 
     @Override
     public synchronized void start(PodLaunch launch) {
+        starts.add(launch);
+        launched.put(launch.key(), launch);
+        status.put(launch.key(), new PodStatus.Running(launch.key(), launch.node(), 1L, clock.instant()));
+    }
+
+    @Override
+    public synchronized void restart(PodLaunch launch) {
+        restarts.add(launch);
         launched.put(launch.key(), launch);
         status.put(launch.key(), new PodStatus.Running(launch.key(), launch.node(), 1L, clock.instant()));
     }
 
     /** The pod's process ends with this code now. */
     void exit(PodKey key, int code) {
-        PodStatus.Running running = (PodStatus.Running) status.get(key);
-        PodStatus.Exited exited = new PodStatus.Exited(key, running.node(), 1L, running.startTime(), clock.instant(), code,
+        exitAt(key, code, clock.instant());
+    }
+
+    /** The pod's process ended with this code at {@code end}. */
+    void exitAt(PodKey key, int code, Instant end) {
+        PodStatus current = status.get(key);
+        String node = current == null || current.node() == null ? "node-a" : current.node();
+        Instant start = current == null || current.startTime() == null ? end : current.startTime();
+        PodStatus.Exited exited = new PodStatus.Exited(key, node, 1L, start, end, code,
                 code == 0 ? "Completed" : "Error", "exited with code " + code);
         status.put(key, exited);
         listeners.forEach(l -> l.accept(exited));
@@ -63,7 +80,7 @@ final class FakeRuntime implements PodRuntime {
 
     @Override
     public void stop(PodKey key, Duration grace) {
-        stopped.add(key);
+        stops.add(key);
         if (status.get(key) instanceof PodStatus.Running) {
             exit(key, 143);
         }

@@ -109,7 +109,7 @@ class TimeRulesTest {
             assertThat(w.conditions().stream().anyMatch(c -> c.type().equals("Retrying") && c.reason().equals("Hang"))).isTrue();
             assertThat(w.dispatchCount()).as("retried").isEqualTo(2);
             h.run();
-            assertThat(h.runtime.stopped).containsAll(run1);
+            assertThat(h.runtime.stops).containsAll(run1);
         }
     }
 
@@ -144,7 +144,7 @@ class TimeRulesTest {
             assertThat(w.phase()).isEqualTo(Phase.Stopped);
             assertThat(w.conditions().getLast().type()).isEqualTo("TimedOut");
             h.run();
-            assertThat(h.runtime.stopped).containsAll(h.runtime.keysOf(id));
+            assertThat(h.runtime.stops).containsAll(h.runtime.keysOf(id));
         }
     }
 

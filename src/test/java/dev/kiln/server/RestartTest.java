@@ -30,7 +30,7 @@ class RestartTest {
     Path dataDir;
 
     @Test
-    void inProcessRestartOnTheSameDataDirFindsEverything() {
+    void inProcessRestartOnTheSameDataDirFindsEverything() throws Exception {
         TestingClock clock = new TestingClock();
         List<String> ids = new ArrayList<>();
         JsonNode before;
@@ -50,7 +50,9 @@ class RestartTest {
             assertThat(api.patch(W + "/" + ids.get(2), Map.of("description", "patched")).status()).isEqualTo(200);
             deletedId = api.create(CreateBody.pytorchJob("persist gone").build());
             assertThat(api.delete(W + "/" + deletedId).status()).isEqualTo(200);
-            before = api.get(W + "?limit=1000").json();
+            // let the loop settle first (jobs done, the Deployment's exited pod waiting out its back-off on the
+            // stopped clock), so the snapshot is of a state the loop has finished with
+            before = awaitSettled(api);
         }
 
         try (Kiln again = Kiln.start(TestKiln.config(dataDir), clock)) {
@@ -81,8 +83,12 @@ class RestartTest {
         Process first = startProcess();
         try {
             ApiClient api = new ApiClient(urlOf(first));
-            id = api.create(CreateBody.pytorchJob("process persist").description("from a real process").build());
-            assertThat(api.getWorkload(id).get("workloadId").asText()).isEqualTo(id); // read-your-writes
+            // held out of the queue by a start time a day ahead, so it is still Pending when read back
+            String tomorrow = java.time.Instant.now().plus(java.time.Duration.ofDays(1))
+                    .truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString();
+            id = api.create(CreateBody.pytorchJob("process persist").description("from a real process")
+                    .set("cronJobs", List.of(Map.of("schedule", tomorrow))).build());
+            assertThat(api.getWorkload(id).get("phase").asText()).isEqualTo("Pending");
         } finally {
             stopProcess(first);
         }
@@ -93,6 +99,23 @@ class RestartTest {
             assertThat(w.get("description").asText()).isEqualTo("from a real process");
         } finally {
             stopProcess(second);
+        }
+    }
+
+    private static JsonNode awaitSettled(ApiClient api) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            JsonNode list = api.get(W + "?limit=1000").json();
+            boolean settled = true;
+            for (JsonNode item : list.get("items")) {
+                String phase = item.get("phase").asText();
+                String kind = item.get("groupVersionKind").get("kind").asText();
+                settled &= kind.equals("Deployment") ? phase.equals("NotReady") : !phase.equals("Pending") && !phase.equals("Running");
+            }
+            if (settled || System.nanoTime() > deadline) {
+                return list;
+            }
+            Thread.sleep(50);
         }
     }
 

@@ -135,13 +135,48 @@ public final class LocalRuntime implements PodRuntime {
         Files.createDirectories(directory.root(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.createDirectories(directory.work());
         Files.createDirectories(directory.logs());
+        spawn(launch, directory);
+    }
 
+    /**
+     * Runs an ended pod again under the same key: the same directory and working directory, the same log (appended
+     * to), a new process. The previous end is kept as {@code exit.<n>} beside the pod's files, so the new process
+     * is seen as running (also by a later {@link #adopt()}) until it writes its own exit file.
+     */
+    @Override
+    public void restart(PodLaunch launch) throws IOException {
+        requireNonNull(launch, "launch is null");
+        checkOpen();
+        if (setsid == null) {
+            throw new IOException("cannot restart pod " + launch.key() + ": setsid (util-linux) is not installed");
+        }
+        PodDirectory directory = PodDirectory.of(dataDir, launch.key());
+        Pod previous = find(launch.key()).orElseThrow(() -> new java.nio.file.NoSuchFileException(
+                directory.root().toString(), null, "pod " + launch.key() + " was never started; start it instead"));
+        if (status(previous) instanceof PodStatus.Running) {
+            throw new IllegalStateException("pod " + launch.key() + " is still running (pid " + previous.pid + "); stop it first");
+        }
+        previous.notified.set(true); // its end was reported already; a late exit callback must not report it again
+        pods.remove(launch.key(), previous);
+        directory.archiveEnd();
+        Files.createDirectories(directory.work());
+        Files.createDirectories(directory.logs());
+        spawn(launch, directory);
+    }
+
+    private void spawn(PodLaunch launch, PodDirectory directory) throws IOException {
         Instant startTime = clock.instant();
         String shell = findExecutable("bash").orElse("/bin/sh");
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>(launch.env());
+        if (launch.volume() != null) {
+            Path volume = dataDir.resolve("volumes").resolve(launch.key().workloadId()).resolve(launch.volume());
+            Files.createDirectories(volume);
+            env.putIfAbsent("KILN_VOLUME", volume.toString());
+        }
         directory.writeLaunch(
                 new PodDirectory.Launch(
                         launch.key().workloadId(), launch.key().dispatch(), launch.key().podId(), launch.node(),
-                        launch.container(), shell, launch.env(), startTime.toEpochMilli()),
+                        launch.container(), shell, env, startTime.toEpochMilli()),
                 launch.script());
 
         List<String> command = new ArrayList<>(List.of(setsid, "/bin/sh", "-c", WRAPPER, "kiln-pod", directory.root().toString(), shell));
@@ -160,7 +195,7 @@ public final class LocalRuntime implements PodRuntime {
                 .redirectErrorStream(true);
         builder.environment().clear();
         builder.environment().putAll(baseEnv);
-        builder.environment().putAll(launch.env());
+        builder.environment().putAll(env);
         Process process = builder.start();
 
         long pid = process.pid();

@@ -26,6 +26,7 @@ import java.util.Optional;
  * exit            the exit code, written by the wrapper (exit.tmp, then renamed); its mtime is the end time.
  *                 A second line, if any, is a reason Kiln wrote itself when the wrapper could not (Killed, Lost)
  * stop            "requestedEpochMillis graceMillis": Kiln asked the pod to stop (survives a server restart)
+ * exit.N, stop.N  the ends of earlier runs of a restarted pod (restart policy Always), N = 1, 2, ...
  * work/           the working directory; removed by release
  * logs/NAME.log   the container's stdout and stderr, written by the process itself; kept by release
  * logs/NAME.idx   (time, size) samples of the log, see LogIndex
@@ -153,6 +154,24 @@ record PodDirectory(Path root) {
             String[] parts = text.trim().split("\\s+");
             return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
         });
+    }
+
+    /**
+     * Moves the last end (exit and stop files) aside as {@code exit.N} / {@code stop.N}, so the pod can run again in
+     * this directory; N is one more than the highest kept so far.
+     */
+    void archiveEnd() throws IOException {
+        int n = 1;
+        while (Files.exists(root.resolve("exit." + n))) {
+            n++;
+        }
+        if (Files.exists(exitFile())) {
+            Files.move(exitFile(), root.resolve("exit." + n), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path stop = root.resolve("stop");
+        if (Files.exists(stop)) {
+            Files.move(stop, root.resolve("stop." + n), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     void deleteWork() throws IOException {
