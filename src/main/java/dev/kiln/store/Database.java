@@ -7,7 +7,15 @@ import org.jdbi.v3.core.Jdbi;
 
 /** The connection pool, migrated on open: the same versioned migrations run on H2 and on PostgreSQL. */
 public final class Database implements AutoCloseable {
-    private static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    /**
+     * H2 settings Kiln relies on. WRITE_DELAY=0 makes every commit reach the file before the call returns: with
+     * H2's default (500 ms) a killed server loses its last commits, and a 200 must mean committed.
+     */
+    private static final java.util.Map<String, String> H2_OPTIONS = new java.util.LinkedHashMap<>(java.util.Map.of(
+            "MODE", "PostgreSQL",
+            "DATABASE_TO_LOWER", "TRUE",
+            "DEFAULT_NULL_ORDERING", "HIGH",
+            "WRITE_DELAY", "0"));
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -21,7 +29,7 @@ public final class Database implements AutoCloseable {
 
     public static Database open(String url, String user, String password) {
         boolean h2 = url.startsWith("jdbc:h2:");
-        String jdbcUrl = h2 && !url.contains("MODE=") ? url + H2_OPTIONS : url;
+        String jdbcUrl = h2 ? withH2Options(url) : url;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
@@ -36,6 +44,18 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(dataSource, !h2);
+    }
+
+    /** Adds each of {@link #H2_OPTIONS} the URL does not set itself. */
+    static String withH2Options(String url) {
+        StringBuilder out = new StringBuilder(url);
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        H2_OPTIONS.forEach((key, value) -> {
+            if (!upper.contains(";" + key + "=")) {
+                out.append(';').append(key).append('=').append(value);
+            }
+        });
+        return out.toString();
     }
 
     public Jdbi jdbi() {

@@ -46,7 +46,7 @@ class ServicesApiTest {
     @Test
     void deploymentBehindItsServiceRestartsAndRollsOutWithoutAFailedRequest() throws Exception {
         int servicePort = freePort();
-        try (Kiln kiln = Kiln.start(TestKiln.config(dataDir), Clock.systemUTC())) {
+        try (Kiln kiln = Kiln.start(TestKiln.runningConfig(dataDir), Clock.systemUTC())) {
             ApiClient api = new ApiClient(kiln.url());
             String script = "mkdir -p www && echo \"$POD_NAME gen-$GEN\" > www/who && cd www"
                     + " && exec python3 -m http.server \"$PORT\" --bind 127.0.0.1";
@@ -126,7 +126,7 @@ class ServicesApiTest {
         String script = "[ -f \"$KILN_VOLUME/created\" ] || echo \"$POD_NAME\" > \"$KILN_VOLUME/created\";"
                 + " echo start >> \"$KILN_VOLUME/starts\"; exec sleep 600";
         String id;
-        try (Kiln kiln = Kiln.start(TestKiln.config(dataDir), Clock.systemUTC())) {
+        try (Kiln kiln = Kiln.start(TestKiln.runningConfig(dataDir), Clock.systemUTC())) {
             ApiClient api = new ApiClient(kiln.url());
             id = api.create(CreateBody.statefulSet("db").replica(2).script(script).build());
             JsonNode running = await(api, id, w -> w.get("phase").asText().equals("Running"));
@@ -143,7 +143,7 @@ class ServicesApiTest {
             assertThat(Files.readString(volume0.resolve("created")).strip()).isEqualTo(id + "-0");
         }
         // the pods outlive the server; a new one adopts them and still restarts them into the same volumes
-        try (Kiln kiln = Kiln.start(TestKiln.config(dataDir), Clock.systemUTC())) {
+        try (Kiln kiln = Kiln.start(TestKiln.runningConfig(dataDir), Clock.systemUTC())) {
             ApiClient api = new ApiClient(kiln.url());
             try {
                 await(api, id, w -> w.get("phase").asText().equals("Running"));

@@ -74,6 +74,9 @@ class AuthorizationMatrixTest {
                 users("404:PodNotFound", "404:PodNotFound", "404:PodNotFound", "404:WorkloadNotFound")));
         rows.add(new Row("GET " + W + "/{workloadId}/pods/{podId}/containers", t -> new Req(W + "/" + t.workload + "/pods/" + t.workload + "-master-0/containers", null),
                 users("404:PodNotFound", "404:PodNotFound", "404:PodNotFound", "404:WorkloadNotFound")));
+        // a workload's service: as get (this workload has none, which only a caller who may see it learns)
+        rows.add(new Row("GET " + W + "/{workloadId}/service", t -> new Req(W + "/" + t.workload + "/service", null),
+                users("404:NotFound", "404:NotFound", "404:NotFound", "404:WorkloadNotFound")));
         // the web shell: an upgrade request; a refused upgrade carries no body, so only the status is compared here
         // (the workload never runs, so no one gets a shell; WebShellTest shows a member gets one and others do not)
         rows.add(new Row("GET " + W + "/{workloadId}/pods/{podId}/webshell", t -> new Req(W + "/" + t.workload + "/pods/" + t.workload + "-master-0/webshell", null),
