@@ -14,7 +14,7 @@ build_bench() {
 # start_server PORT DATA_DIR LOG -> sets SERVER_PID, waits for the ready line
 start_server() {
   local port=$1 data=$2 log=$3
-  bin/kiln server --port "$port" --data-dir "$data" >"$log" 2>&1 &
+  bin/kiln server --port "$port" --data-dir "$data" ${KILN_CONFIG:+--config "$KILN_CONFIG"} >"$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 600); do
     grep -q "ready at" "$log" 2>/dev/null && return 0
@@ -30,5 +30,5 @@ stop_server() {
 }
 
 machine() {
-  echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB RAM, $("$JAVA" -version 2>&1 | head -1)"
+  echo "$(nproc) cores shared by server and load driver ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB RAM, $("$JAVA" -version 2>&1 | head -1)"
 }
