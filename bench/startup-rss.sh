@@ -14,7 +14,7 @@ rss() { awk '/VmRSS/{print int($2/1024)}' /proc/$1/status; }
 
 echo "machine: $(machine)"
 echo "load: $(cat /proc/loadavg); $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-echo "JVM flags: $(grep -o 'java" .*-jar' bin/kiln)"
+echo "JVM flags: $(grep -A2 "^exec" bin/kiln | tr -d "\\\n")"
 printf '%-9s %-4s %10s %12s %14s\n' dataDir run ready_ms rss_idle_MB rss_after_MB
 for kind in fresh existing; do
   for i in $(seq 1 "$runs"); do
