@@ -16,7 +16,7 @@ start_server() {
   local port=$1 data=$2 log=$3
   bin/kiln server --port "$port" --data-dir "$data" ${KILN_CONFIG:+--config "$KILN_CONFIG"} >"$log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 ${READY_TIMEOUT_TENTHS:-600}); do
     grep -q "ready at" "$log" 2>/dev/null && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log" >&2; return 1; }
     sleep 0.1

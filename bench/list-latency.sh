@@ -22,6 +22,7 @@ workspaces:
   - id: team-d
 YAML
 trap 'stop_server' EXIT
+export READY_TIMEOUT_TENTHS=36000   # first start on a V1 database builds the V2 indexes over 1M rows
 KILN_CONFIG="$data.yaml" start_server "$port" "$data" "$data.log"
 echo "machine: $(machine)"
 echo "load: $(cat /proc/loadavg); $(date -u +%Y-%m-%dT%H:%M:%SZ); db file $(du -h "$data/kiln.mv.db" | cut -f1)"
