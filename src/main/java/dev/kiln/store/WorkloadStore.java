@@ -145,9 +145,6 @@ public final class WorkloadStore {
             }
             where.append(" AND workspace_id IN (<workspaces>)");
         }
-        if (q.phases() != null && !q.phases().isEmpty()) {
-            where.append(" AND phase IN (<phases>)");
-        }
         if (q.kinds() != null && !q.kinds().isEmpty()) {
             where.append(" AND kind IN (<kinds>)");
         }
@@ -171,20 +168,65 @@ public final class WorkloadStore {
             binds.put("until", q.until().toEpochMilli());
         }
         String direction = q.ascending() ? "ASC" : "DESC";
-        String order = " ORDER BY " + q.sortBy().column + " " + direction
-                + (q.sortBy() == WorkloadQuery.SortField.workloadId ? "" : ", id " + direction);
+        String sortColumn = q.sortBy().column;
+        boolean byId = q.sortBy() == WorkloadQuery.SortField.workloadId;
+        String order = " ORDER BY " + sortColumn + " " + direction + (byId ? "" : ", id " + direction);
+        // One branch per requested phase (phases are disjoint, so counts add up and the union has no duplicates):
+        // H2 uses an IN list as an index condition only on an index's first column and then ignores the columns
+        // after it, so "phase IN (a, b) AND workspace_id = w" would scan every active workload of every workspace,
+        // while "phase = a AND workspace_id = w" is an index range.
+        List<String> branches = new ArrayList<>();
+        if (q.phases() == null || q.phases().isEmpty()) {
+            branches.add(where.toString());
+        } else {
+            for (int i = 0; i < q.phases().size(); i++) {
+                branches.add(where + " AND phase = :phase_" + i);
+                binds.put("phase_" + i, q.phases().get(i));
+            }
+        }
+        String countSql = "SELECT " + String.join(" + ", branches.stream()
+                .map(b -> "(SELECT COUNT(*) FROM workloads" + b + ")").toList());
+        String idsSql;
+        if (branches.size() == 1) {
+            idsSql = "SELECT id FROM workloads" + branches.get(0) + order + " LIMIT :limit OFFSET :offset";
+        } else {
+            String select = byId ? "SELECT id FROM workloads" : "SELECT id, " + sortColumn + " AS sort_key FROM workloads";
+            String outerOrder = byId ? " ORDER BY id " + direction : " ORDER BY sort_key " + direction + ", id " + direction;
+            idsSql = "SELECT id FROM (" + String.join(" UNION ALL ", branches.stream()
+                            .map(b -> "(" + select + b + order + " LIMIT :branch_limit)").toList())
+                    + ") page" + outerOrder + " LIMIT :limit OFFSET :offset";
+        }
         return database.jdbi().inTransaction(h -> {
-            long total = bindFilters(h.createQuery("SELECT COUNT(*) FROM workloads" + where), q, binds)
+            long total = bindFilters(h.createQuery(countSql), q, binds)
                     .mapTo(Long.class)
                     .one();
-            List<Workload> items = total == 0 || q.offset() >= total
-                    ? List.of()
-                    : bindFilters(h.createQuery("SELECT " + COLUMNS + " FROM workloads" + where + order
-                                    + " LIMIT :limit OFFSET :offset"), q, binds)
-                            .bind("limit", q.limit())
-                            .bind("offset", q.offset())
-                            .map(WorkloadStore::map)
-                            .list();
+            if (total == 0 || q.offset() >= total) {
+                return new Page(total, List.of());
+            }
+            // The page's ids first (from an index when one covers the filters and the sort), then only those rows:
+            // sorting every match with its JSON columns would read all of them from the table.
+            Query idsQuery = bindFilters(h.createQuery(idsSql), q, binds)
+                    .bind("limit", q.limit())
+                    .bind("offset", q.offset());
+            if (branches.size() > 1) {
+                idsQuery.bind("branch_limit", (long) q.offset() + q.limit());
+            }
+            List<String> ids = idsQuery.mapTo(String.class).list();
+            if (ids.isEmpty()) {
+                return new Page(total, List.of());
+            }
+            Map<String, Workload> rows = new HashMap<>();
+            h.createQuery("SELECT " + COLUMNS + " FROM workloads WHERE id IN (<ids>)")
+                    .bindList("ids", ids)
+                    .map(WorkloadStore::map)
+                    .forEach(w -> rows.put(w.id(), w));
+            List<Workload> items = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                Workload w = rows.get(id);
+                if (w != null) {
+                    items.add(w);
+                }
+            }
             return new Page(total, items);
         });
     }
@@ -192,9 +234,6 @@ public final class WorkloadStore {
     private static Query bindFilters(Query query, WorkloadQuery q, Map<String, Object> binds) {
         if (q.workspaceIds() != null) {
             query.bindList("workspaces", new ArrayList<>(q.workspaceIds()));
-        }
-        if (q.phases() != null && !q.phases().isEmpty()) {
-            query.bindList("phases", q.phases());
         }
         if (q.kinds() != null && !q.kinds().isEmpty()) {
             query.bindList("kinds", q.kinds());
