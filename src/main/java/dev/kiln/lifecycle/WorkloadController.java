@@ -37,6 +37,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -71,6 +72,14 @@ public final class WorkloadController implements AutoCloseable {
     private Instant lastRetention = Instant.MIN;
     private final Scheduler scheduler = new Scheduler();
     private final ConcurrentLinkedQueue<PodStatus> exits = new ConcurrentLinkedQueue<>();
+    /** Spawns of new runs' pods, done off the loop thread so that a slow fork never delays the next pass. */
+    private final ConcurrentLinkedQueue<Spawned> spawned = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ExecutorService spawnerThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "kiln-spawner");
+        t.setDaemon(true);
+        return t;
+    });
+    private java.util.concurrent.Executor spawner = spawnerThread;
     private final Set<PodKey> stopping = new HashSet<>();
     private final ScheduledExecutorService loop;
     private final AtomicBoolean queued = new AtomicBoolean();
@@ -199,6 +208,7 @@ public final class WorkloadController implements AutoCloseable {
 
     /** One pass of the loop at time {@code now}. */
     public void runOnce(Instant now) {
+        recordSpawns();
         recordExits(now);
         if (cron.runOnce(now)) {
             kick();
@@ -216,6 +226,37 @@ public final class WorkloadController implements AutoCloseable {
         if (!now.isBefore(lastRetention.plusSeconds(60))) {
             lastRetention = now;
             enforceLogRetention(now);
+        }
+    }
+
+    /** The outcome of spawning one pod: its start time, or why it could not start. */
+    private record Spawned(PodRecord pod, Instant at, Exception failure) {}
+
+    /** Spawns run on the caller's thread: for tests that drive {@link #runOnce} step by step. */
+    void spawnInline() {
+        spawner = Runnable::run;
+    }
+
+    /**
+     * Records spawned pods as Running (or as failed to start). Only a row still Pending changes: a pod whose exit
+     * was recorded first (a very short script) stays ended. Every pod write happens here, on the loop thread.
+     */
+    private void recordSpawns() {
+        Spawned s;
+        while ((s = spawned.poll()) != null) {
+            PodRecord pod = s.pod();
+            Optional<PodRecord> current = pods.of(pod.workloadId(), pod.dispatch()).stream()
+                    .filter(p -> p.podId().equals(pod.podId()) && p.phase().equals(PodRecord.PENDING))
+                    .findFirst();
+            if (current.isEmpty()) {
+                continue;
+            }
+            if (s.failure() == null) {
+                pods.update(current.get().running(s.at()));
+            } else {
+                log.warn("could not start pod {}: {}", pod.podId(), s.failure().toString());
+                pods.update(current.get().ended(s.at(), 128, "StartError", "could not start: " + s.failure().getMessage()));
+            }
         }
     }
 
@@ -653,16 +694,23 @@ public final class WorkloadController implements AutoCloseable {
             return;
         }
         int masterPort = w.kind() == Kind.PyTorchJob ? freePort() : 0;
-        for (PodRecord pod : run) {
-            try {
-                runtime.start(new PodLaunch(key(pod), pod.node(), pod.container(), w.spec().script(),
-                        PodPlans.env(w, pod, run, masterPort, "127.0.0.1")));
-                pods.update(pod.running(now));
-            } catch (IOException | RuntimeException e) {
-                log.warn("could not start pod {}: {}", pod.podId(), e.toString());
-                pods.update(pod.ended(now, 128, "StartError", "could not start: " + e.getMessage()));
+        List<PodLaunch> launches = run.stream()
+                .map(pod -> new PodLaunch(key(pod), pod.node(), pod.container(), w.spec().script(),
+                        PodPlans.env(w, pod, run, masterPort, "127.0.0.1")))
+                .toList();
+        // the run is committed: the pods are spawned off the loop thread and recorded by the next pass
+        spawner.execute(() -> {
+            for (int i = 0; i < run.size(); i++) {
+                try {
+                    runtime.start(launches.get(i));
+                    spawned.add(new Spawned(run.get(i), now, null));
+                } catch (IOException | RuntimeException e) {
+                    spawned.add(new Spawned(run.get(i), now, e));
+                }
             }
-        }
+            kick();
+        });
+        recordSpawns();
     }
 
     private static String assignGpus(String node, long count, Map<String, Set<Integer>> gpusInUse, Map<String, Long> nodeGpus) {
@@ -715,6 +763,12 @@ public final class WorkloadController implements AutoCloseable {
 
     @Override
     public void close() {
+        spawnerThread.shutdown();
+        try {
+            spawnerThread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         loop.shutdownNow();
         try {
             loop.awaitTermination(5, TimeUnit.SECONDS);

@@ -71,6 +71,7 @@ class ControllerTimeoutTest {
         controller = new WorkloadController(store, pods, runtime, cluster, clock,
                 new LifecycleSettings(Duration.ofSeconds(1), Duration.ofMinutes(30), Duration.ofDays(7), null, ZoneId.of("UTC")),
                 new SecureRandom());
+        controller.spawnInline();
         controller.close(); // no background passes: this test drives every one
         service = new WorkloadService(store, new WorkloadValidator(cluster), new WorkloadIds(new SecureRandom()), clock,
                 "local", id -> {});

@@ -65,7 +65,9 @@ final class LifecycleHarness implements AutoCloseable {
     }
 
     WorkloadController newController() {
-        return new WorkloadController(store, pods, runtime, cluster, clock, settings, new Random(11));
+        WorkloadController c = new WorkloadController(store, pods, runtime, cluster, clock, settings, new Random(11));
+        c.spawnInline();
+        return c;
     }
 
     static LifecycleSettings settings() {

@@ -67,6 +67,7 @@ class RestartPolicyTest {
         Probes probes = new Probes(new DirectExecutor(), (port, path) -> healthy.get());
         controller = new WorkloadController(workloads, pods, runtime, cluster, java.time.Clock.fixed(T0, ZoneId.of("UTC")),
                 LifecycleSettings.defaults(), new Random(1), probes, ServiceNetwork.none());
+        controller.spawnInline();
         this.cluster = cluster;
     }
 

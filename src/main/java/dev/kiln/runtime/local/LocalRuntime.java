@@ -205,18 +205,29 @@ public final class LocalRuntime implements PodRuntime {
         Pod pod = new Pod(launch.key(), launch.node(), launch.container(), directory, pid, ticks, startTime, process);
         pods.put(launch.key(), pod);
         sample(pod, startTime);
-        if (!awaitOwnGroup(process)) {
-            log.warn("pod {} (pid {}) did not start its own session within 10s; stop may miss it", launch.key(), pid);
-        }
         log.info("started pod {} on node {} as pid {}", launch.key(), launch.node(), pid);
         process.onExit().whenCompleteAsync((ignored, error) -> ended(pod), executor);
     }
 
     /**
-     * Java returns once {@code setsid} has been exec'd, a moment before it calls setsid(2). Until then a group kill
-     * would miss the pod, so wait (bounded) until the pod leads its own group; a process that already ended has
-     * nothing to wait for.
+     * Signals the pod's whole process group. Java returns from a spawn once {@code setsid} has been exec'd, a moment
+     * before it calls setsid(2), and until then a group signal would miss the pod; so a pod this runtime spawned is
+     * first awaited (bounded) until it leads its own group. Waiting here, not at start, keeps starts fast.
      */
+    private static void signalPodGroup(Pod pod, String signal) {
+        if (pod.process != null) {
+            try {
+                if (!awaitOwnGroup(pod.process)) {
+                    log.warn("pod {} (pid {}) did not start its own session within 10s", pod.key, pod.pid);
+                }
+            } catch (IOException e) {
+                log.warn("could not wait for the group of pod {}: {}", pod.key, e.toString());
+            }
+        }
+        ProcessGroups.signalGroup(pod.pid, signal);
+    }
+
+    /** True once the process leads its own group (or has ended: nothing left to wait for). */
     private static boolean awaitOwnGroup(Process process) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (ProcessGroups.processGroup(process.pid()).orElse(process.pid()) != process.pid()) {
@@ -252,7 +263,7 @@ public final class LocalRuntime implements PodRuntime {
             log.warn("could not record the stop of pod {}: {}", key, e.toString());
         }
         pod.stopRequested = true;
-        submit(() -> ProcessGroups.signalGroup(pod.pid, "TERM"));
+        submit(() -> signalPodGroup(pod, "TERM"));
         scheduleKill(pod, grace);
     }
 
@@ -262,7 +273,7 @@ public final class LocalRuntime implements PodRuntime {
                     () -> {
                         if (ProcessGroups.groupAlive(pod.pid)) {
                             log.info("pod {} outlived its stop grace period: killing it", pod.key);
-                            ProcessGroups.signalGroup(pod.pid, "KILL");
+                            signalPodGroup(pod, "KILL");
                         }
                     },
                     Math.max(0, delay.toMillis()),
@@ -575,7 +586,7 @@ public final class LocalRuntime implements PodRuntime {
             if (pod.directory.readStop().isEmpty()) {
                 pod.directory.writeStop(clock.instant(), 0);
             }
-            ProcessGroups.signalGroup(pod.pid, "KILL");
+            signalPodGroup(pod, "KILL");
             awaitEnd(pod, Duration.ofSeconds(10));
         }
         endExecs(key);
