@@ -72,6 +72,8 @@ public final class WorkloadController implements AutoCloseable {
     private Instant lastRetention = Instant.MIN;
     private final Scheduler scheduler = new Scheduler();
     private final ConcurrentLinkedQueue<PodStatus> exits = new ConcurrentLinkedQueue<>();
+    /** Pending workloads as last read, by id; loop thread only. */
+    private final Map<String, Workload> pendingCache = new HashMap<>();
     /** Spawns of new runs' pods, done off the loop thread so that a slow fork never delays the next pass. */
     private final ConcurrentLinkedQueue<Spawned> spawned = new ConcurrentLinkedQueue<>();
     private final java.util.concurrent.ExecutorService spawnerThread = Executors.newSingleThreadExecutor(r -> {
@@ -83,6 +85,7 @@ public final class WorkloadController implements AutoCloseable {
     private final Set<PodKey> stopping = new HashSet<>();
     private final ScheduledExecutorService loop;
     private final AtomicBoolean queued = new AtomicBoolean();
+    private volatile long nextPassNanos = System.nanoTime();
     /** Until start(), passes run only when called (tests drive runOnce step by step). */
     private volatile boolean started;
     private final Probes probes;
@@ -148,7 +151,10 @@ public final class WorkloadController implements AutoCloseable {
     public void kick() {
         if (started && queued.compareAndSet(false, true)) {
             try {
-                loop.execute(this::pass);
+                // paced: a pass follows the last one after at least as long as that one took, so the loop uses at
+                // most about half a core however fast events come, and cheap passes still follow at once
+                long wait = Math.max(0, nextPassNanos - System.nanoTime());
+                loop.schedule(this::pass, wait, TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.RejectedExecutionException closed) {
                 queued.set(false);
             }
@@ -157,11 +163,14 @@ public final class WorkloadController implements AutoCloseable {
 
     private void pass() {
         queued.set(false);
+        long began = System.nanoTime();
         try {
             runOnce(clock.instant());
         } catch (RuntimeException e) {
             log.error("lifecycle pass failed; the next one retries", e);
         }
+        long ended = System.nanoTime();
+        nextPassNanos = ended + (ended - began);
     }
 
     /**
@@ -497,8 +506,36 @@ public final class WorkloadController implements AutoCloseable {
         kick();
     }
 
+    /**
+     * The pending workloads, read cheaply: their ids and versions every pass, whole rows (JSON and all) only for the
+     * ones that are new or changed since the last pass. A queue of many thousands costs one index scan a pass.
+     */
+    private List<Workload> pendingWorkloads() {
+        Map<String, Long> versions = workloads.versionsInPhase(Phase.Pending);
+        pendingCache.keySet().retainAll(versions.keySet());
+        List<String> stale = versions.entrySet().stream()
+                .filter(e -> {
+                    Workload cached = pendingCache.get(e.getKey());
+                    return cached == null || cached.version() != e.getValue();
+                })
+                .map(Map.Entry::getKey)
+                .toList();
+        for (int from = 0; from < stale.size(); from += 500) {
+            for (Workload w : workloads.findAll(stale.subList(from, Math.min(stale.size(), from + 500)))) {
+                if (w.phase() == Phase.Pending && !w.deleted()) {
+                    pendingCache.put(w.id(), w);
+                } else {
+                    pendingCache.remove(w.id());
+                }
+            }
+        }
+        return pendingCache.values().stream()
+                .sorted(Comparator.comparing(Workload::creationTime).thenComparing(Workload::id))
+                .toList();
+    }
+
     private void schedule(Instant now) {
-        List<Workload> pending = workloads.findByPhases(List.of(Phase.Pending));
+        List<Workload> pending = pendingWorkloads();
         if (pending.isEmpty()) {
             return;
         }
@@ -542,6 +579,10 @@ public final class WorkloadController implements AutoCloseable {
                 Workload w = byId.get(p.id());
                 if (w.schedulerOrder() != order || !w.message().equals(message)) {
                     info.put(p.id(), new WorkloadStore.QueueInfo(order, message)); // only what changed is written
+                    Workload.Builder b = w.toBuilder(); // the queue columns do not bump the version: keep the cache true
+                    b.schedulerOrder = order;
+                    b.message = message;
+                    pendingCache.put(w.id(), b.build());
                 }
             }
         }

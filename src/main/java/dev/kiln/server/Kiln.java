@@ -18,12 +18,14 @@ import dev.kiln.runtime.local.HostNode;
 import dev.kiln.runtime.local.LocalRuntime;
 import dev.kiln.ssh.PodSshServer;
 import dev.kiln.store.Database;
+import dev.kiln.store.GroupCommit;
 import dev.kiln.store.PodStore;
 import dev.kiln.store.UserStore;
 import dev.kiln.store.WorkloadStore;
 import dev.kiln.workload.Node;
 import dev.kiln.workload.Quantities;
 import dev.kiln.workload.Quota;
+import dev.kiln.workload.Workload;
 import dev.kiln.workload.WorkloadIds;
 import dev.kiln.workload.WorkloadValidator;
 import dev.kiln.workload.Workspace;
@@ -50,13 +52,18 @@ public final class Kiln implements AutoCloseable {
     private static final Pattern TAINT = Pattern.compile("[A-Za-z0-9][-A-Za-z0-9_./]*(=[-A-Za-z0-9_.]*)?:(NoSchedule|PreferNoSchedule|NoExecute)");
 
     private final Database database;
+    private final GroupCommit<Workload> groupCommit;
+    private final UserStore users;
     private final LocalRuntime runtime;
     private final WorkloadController controller;
     private final ApiServer api;
     private final PodSshServer ssh; // null when SSH is off
     private final String url;
 
-    private Kiln(Database database, LocalRuntime runtime, WorkloadController controller, ApiServer api, PodSshServer ssh, String url) {
+    private Kiln(Database database, GroupCommit<Workload> groupCommit, UserStore users, LocalRuntime runtime, WorkloadController controller, ApiServer api,
+            PodSshServer ssh, String url) {
+        this.groupCommit = groupCommit;
+        this.users = users;
         this.ssh = ssh;
         this.database = database;
         this.runtime = runtime;
@@ -92,6 +99,7 @@ public final class Kiln implements AutoCloseable {
         LocalRuntime runtime = null;
         WorkloadController controller = null;
         PodSshServer ssh = null;
+        GroupCommit<Workload> groupCommit = null;
         try {
             WorkloadStore store = new WorkloadStore(database);
             PodStore podStore = new PodStore(database);
@@ -100,8 +108,9 @@ public final class Kiln implements AutoCloseable {
             controller = new WorkloadController(store, podStore, runtime, cluster, clock, lifecycle, new SecureRandom(),
                     dev.kiln.lifecycle.Probes.http(), new dev.kiln.runtime.local.ServiceProxies(config.server().bind()));
             WorkloadController loop = controller;
+            groupCommit = GroupCommit.workloads(store);
             WorkloadService workloads = new WorkloadService(store, new WorkloadValidator(cluster),
-                    new WorkloadIds(new SecureRandom()), clock, cluster.id(), id -> loop.kick());
+                    new WorkloadIds(new SecureRandom()), clock, cluster.id(), id -> loop.kick(), groupCommit::insert);
             PodService pods = new RuntimePods(podStore, runtime, loop::serviceStatus);
             UserStore directory = new UserStore(database);
             boolean loopback = isLoopback(config.server().bind());
@@ -128,10 +137,13 @@ public final class Kiln implements AutoCloseable {
             int port = api.start();
             controller.start();
             String host = config.server().bind().contains(":") ? "[" + config.server().bind() + "]" : config.server().bind();
-            return new Kiln(database, runtime, controller, api, ssh, "http://" + host + ":" + port);
+            return new Kiln(database, groupCommit, directory, runtime, controller, api, ssh, "http://" + host + ":" + port);
         } catch (RuntimeException e) {
             if (ssh != null) {
                 ssh.close();
+            }
+            if (groupCommit != null) {
+                groupCommit.close();
             }
             if (controller != null) {
                 controller.close();
@@ -312,6 +324,8 @@ public final class Kiln implements AutoCloseable {
             ssh.close();
         }
         api.close();
+        groupCommit.close();
+        users.close();
         controller.close();
         runtime.close();
         database.close();

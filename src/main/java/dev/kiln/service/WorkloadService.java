@@ -36,10 +36,19 @@ public final class WorkloadService {
     private final Clock clock;
     private final String clusterId;
     private final Consumer<String> onChange;
+    private final Consumer<Workload> inserter;
 
     public WorkloadService(
             WorkloadStore store, WorkloadValidator validator, WorkloadIds ids, Clock clock, String clusterId,
             Consumer<String> onChange) {
+        this(store, validator, ids, clock, clusterId, onChange, store::insert);
+    }
+
+    /** @param inserter commits a new workload (e.g. through a group commit); throws DuplicateIdException */
+    public WorkloadService(
+            WorkloadStore store, WorkloadValidator validator, WorkloadIds ids, Clock clock, String clusterId,
+            Consumer<String> onChange, Consumer<Workload> inserter) {
+        this.inserter = requireNonNull(inserter, "inserter is null");
         this.store = requireNonNull(store, "store is null");
         this.validator = requireNonNull(validator, "validator is null");
         this.ids = requireNonNull(ids, "ids is null");
@@ -67,7 +76,7 @@ public final class WorkloadService {
                     List.of(Condition.of("Queued", "Created", "created by " + caller.userName() + ", waiting to be scheduled", now)),
                     List.of(), List.of(), "", false, 0);
             try {
-                store.insert(w);
+                inserter.accept(w);
                 return id;
             } catch (WorkloadStore.DuplicateIdException taken) {
                 // draw again: ids are unique forever

@@ -193,18 +193,35 @@ public final class UserStore implements UserDirectory {
                 rs.getString("public_key"), rs.getString("fingerprint"), Instant.ofEpochMilli(rs.getLong("created_at")));
     }
 
+    /** Audit entries of concurrent requests share one commit; each request still waits for its own. */
+    private final GroupCommit<AuditEntry> auditWriter = new GroupCommit<>("audit", this::insertAudit, e -> insertAudit(List.of(e)));
+
     @Override
     public void audit(AuditEntry e) {
-        database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO audit (at, user_id, user_name, action, target, status, detail)"
-                        + " VALUES (:at, :user_id, :user_name, :action, :target, :status, :detail)")
-                .bind("at", e.at().toEpochMilli())
-                .bind("user_id", e.userId())
-                .bind("user_name", e.userName())
-                .bind("action", cut(e.action(), 128))
-                .bind("target", cut(e.target(), 1024))
-                .bind("status", e.status())
-                .bind("detail", cut(e.detail(), 1024))
-                .execute());
+        auditWriter.insert(e);
+    }
+
+    private void insertAudit(List<AuditEntry> entries) {
+        database.jdbi().useTransaction(h -> {
+            var batch = h.prepareBatch("INSERT INTO audit (at, user_id, user_name, action, target, status, detail)"
+                    + " VALUES (:at, :user_id, :user_name, :action, :target, :status, :detail)");
+            for (AuditEntry e : entries) {
+                batch.bind("at", e.at().toEpochMilli())
+                        .bind("user_id", e.userId())
+                        .bind("user_name", e.userName())
+                        .bind("action", cut(e.action(), 128))
+                        .bind("target", cut(e.target(), 1024))
+                        .bind("status", e.status())
+                        .bind("detail", cut(e.detail(), 1024))
+                        .add();
+            }
+            batch.execute();
+        });
+    }
+
+    /** Writes the audit entries still queued; the database stays open. */
+    public void close() {
+        auditWriter.close();
     }
 
     @Override

@@ -53,16 +53,39 @@ public final class WorkloadStore {
         }
     }
 
+    private static final String INSERT = "INSERT INTO workloads (" + COLUMNS + ") VALUES ("
+            + ":id, :uid, :workspace_id, :kind, :display_name, :description, :user_id, :user_name,"
+            + " :cluster_id, :phase, :message, :priority, :creation_time, :start_time, :end_time,"
+            + " :deletion_time, :dispatch_count, :scheduler_order, :retried, :stop_requested, :node_port,"
+            + " :k8s_object_uid, :deleted, 0, :spec, :status, :expires_at, :has_cron)";
+
     public void insert(Workload w) {
         try {
-            database.jdbi().useHandle(h -> bindAll(h.createUpdate("INSERT INTO workloads (" + COLUMNS + ") VALUES ("
-                    + ":id, :uid, :workspace_id, :kind, :display_name, :description, :user_id, :user_name,"
-                    + " :cluster_id, :phase, :message, :priority, :creation_time, :start_time, :end_time,"
-                    + " :deletion_time, :dispatch_count, :scheduler_order, :retried, :stop_requested, :node_port,"
-                    + " :k8s_object_uid, :deleted, 0, :spec, :status, :expires_at, :has_cron)"), w).execute());
+            database.jdbi().useHandle(h -> bindAll(h.createUpdate(INSERT), w).execute());
         } catch (RuntimeException e) {
             if (isUniqueViolation(e)) {
                 throw new DuplicateIdException(w.id());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Inserts several workloads in one transaction: one commit (one durable write) for all. Throws
+     * {@link DuplicateIdException} if any id is taken, and then inserts none.
+     */
+    public void insertAll(List<Workload> batch) {
+        try {
+            database.jdbi().useTransaction(h -> {
+                var prepared = h.prepareBatch(INSERT);
+                for (Workload w : batch) {
+                    bindAll(prepared, w).add();
+                }
+                prepared.execute();
+            });
+        } catch (RuntimeException e) {
+            if (isUniqueViolation(e)) {
+                throw new DuplicateIdException(batch.size() == 1 ? batch.get(0).id() : "in batch");
             }
             throw e;
         }
@@ -96,6 +119,16 @@ public final class WorkloadStore {
         return database.jdbi().withHandle(h -> bindAll(h.createUpdate(UPDATE), w)
                 .bind("version", w.version())
                 .execute()) == 1;
+    }
+
+    /** Id → version of the live workloads in a phase (an index scan; no JSON is read). */
+    public Map<String, Long> versionsInPhase(Phase phase) {
+        Map<String, Long> out = new HashMap<>();
+        database.jdbi().useHandle(h -> h.createQuery("SELECT id, version FROM workloads WHERE phase = :phase AND NOT deleted")
+                .bind("phase", phase.name())
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                .forEach(e -> out.put(e.getKey(), e.getValue())));
+        return out;
     }
 
     /** Live workloads in any of these phases, oldest first. */
@@ -254,7 +287,7 @@ public final class WorkloadStore {
         binds.put("like_" + column, "%" + escaped + "%");
     }
 
-    private static Update bindAll(Update u, Workload w) {
+    private static <S extends org.jdbi.v3.core.statement.SqlStatement<S>> S bindAll(S u, Workload w) {
         WorkloadSpec s = w.spec();
         return u.bind("id", w.id())
                 .bind("uid", w.uid())
