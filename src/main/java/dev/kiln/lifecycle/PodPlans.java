@@ -43,7 +43,6 @@ final class PodPlans {
         int replica = run.size();
         long gpus = pod.gpu();
         if (w.kind() == Kind.PyTorchJob) {
-            PodRecord master = run.get(0);
             String masterAddr = "127.0.0.1"; // every node of the embedded shape is this host
             env.put("MASTER_ADDR", masterAddr);
             env.put("MASTER_PORT", Integer.toString(masterPort));
@@ -58,7 +57,6 @@ final class PodPlans {
             env.put("PET_MASTER_PORT", Integer.toString(masterPort));
             env.put("GPUS_PER_NODE", Long.toString(gpus));
             env.put("PYTHONUNBUFFERED", "1");
-            env.put("MASTER_POD", master.podId());
         }
         env.put("WORKLOAD_ID", w.id());
         env.put("WORKLOAD_KIND", w.kind().name());

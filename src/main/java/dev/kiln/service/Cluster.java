@@ -19,7 +19,7 @@ public final class Cluster implements ClusterView {
     private final boolean requiresImage;
     private final Map<String, Workspace> workspaces;
     private final WorkloadStore store;
-    private volatile List<Node> nodes;
+    private final List<Node> nodes;
 
     public Cluster(
             String id, ZoneId timeZone, boolean requiresImage, List<Node> nodes, List<Workspace> workspaces,
@@ -50,10 +50,6 @@ public final class Cluster implements ClusterView {
     @Override
     public List<Node> nodes() {
         return nodes;
-    }
-
-    public void setNodes(List<Node> newNodes) {
-        this.nodes = List.copyOf(newNodes);
     }
 
     @Override

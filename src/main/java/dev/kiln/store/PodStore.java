@@ -68,33 +68,6 @@ public final class PodStore {
     }
 
     /**
-     * The pods of several workloads' current runs in one query: workload id → its pods of the given dispatch,
-     * ordered as {@link #of} orders them. Workloads without pods in that run are absent.
-     */
-    public java.util.Map<String, List<PodRecord>> ofRuns(java.util.Map<String, Integer> dispatchByWorkload) {
-        java.util.Map<String, List<PodRecord>> out = new java.util.HashMap<>();
-        if (dispatchByWorkload.isEmpty()) {
-            return out;
-        }
-        List<String> ids = new java.util.ArrayList<>(dispatchByWorkload.keySet());
-        for (int from = 0; from < ids.size(); from += 500) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
-            List<PodRecord> found = database.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS
-                            + " FROM pods WHERE workload_id IN (<ids>) ORDER BY workload_id, dispatch, ordinal, pod_id")
-                    .bindList("ids", chunk)
-                    .map(PodStore::map)
-                    .list());
-            for (PodRecord p : found) {
-                Integer dispatch = dispatchByWorkload.get(p.workloadId());
-                if (dispatch != null && dispatch == p.dispatch()) {
-                    out.computeIfAbsent(p.workloadId(), k -> new java.util.ArrayList<>()).add(p);
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
      * The workload a pod id belongs to. A pod id is its workload's id with a suffix, so only the id's prefixes that
      * end before a '-' are candidates, and the lookup uses the primary key.
      */

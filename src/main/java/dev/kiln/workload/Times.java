@@ -68,8 +68,4 @@ public final class Times {
         }
         return out.toString();
     }
-
-    public static Instant truncateToMillis(Instant i) {
-        return i.truncatedTo(ChronoUnit.MILLIS);
-    }
 }
