@@ -188,7 +188,8 @@ record PodDirectory(Path root) {
     }
 
     static void writeAtomically(Path file, String content) throws IOException {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        // a name of its own: the pod's wrapper writes exit.tmp, and two writers must never share a temporary file
+        Path temporary = file.resolveSibling(file.getFileName() + ".kiln-" + Long.toHexString(System.nanoTime()) + ".tmp");
         Files.writeString(temporary, content, StandardCharsets.UTF_8);
         try {
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
