@@ -7,7 +7,7 @@ clients=${1:-64}; warmup=${2:-5}; measure=${3:-20}; client=${4:-raw}
 build_bench
 data=$(mktemp -d /tmp/kiln-bench-create.XXXXXX)
 port=${PORT:-18081}
-trap 'stop_server; rm -rf "$data"' EXIT
+trap 'stop_server; echo "db file $(du -h "$data/kiln.mv.db" | cut -f1)"; rm -rf "$data"' EXIT
 start_server "$port" "$data" "$data.log"
 echo "machine: $(machine)"
 echo "server: pid $SERVER_PID, $(date -u +%Y-%m-%dT%H:%M:%SZ)"

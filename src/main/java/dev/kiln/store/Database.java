@@ -3,19 +3,24 @@ package dev.kiln.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementCustomizer;
+import org.jdbi.v3.core.transaction.DelegatingTransactionHandler;
+import org.jdbi.v3.core.transaction.LocalTransactionHandler;
 
 /** The connection pool, migrated on open: the same versioned migrations run on H2 and on PostgreSQL. */
 public final class Database implements AutoCloseable {
-    /**
-     * H2 settings Kiln relies on. WRITE_DELAY=0 makes every commit reach the file before the call returns: with
-     * H2's default (500 ms) a killed server loses its last commits, and a 200 must mean committed.
-     */
+    /** H2 settings Kiln relies on. */
     private static final java.util.Map<String, String> H2_OPTIONS = new java.util.LinkedHashMap<>(java.util.Map.of(
             "MODE", "PostgreSQL",
             "DATABASE_TO_LOWER", "TRUE",
-            "DEFAULT_NULL_ORDERING", "HIGH",
-            "WRITE_DELAY", "0"));
+            "DEFAULT_NULL_ORDERING", "HIGH"));
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -25,6 +30,44 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         this.postgres = postgres;
+        if (!postgres) {
+            durableH2Commits(jdbi);
+        }
+    }
+
+    /**
+     * H2 writes committed changes to its file from a background thread, up to half a second later, so a killed
+     * server would lose its last acknowledged writes; and with WRITE_DELAY=0 H2 stops reclaiming file space (the
+     * file grows without bound). So commits stay as H2 likes them and every write is followed by a CHECKPOINT,
+     * which puts it in the file (page cache) before the call returns: a 200 means committed, even across kill -9.
+     * PostgreSQL needs none of this.
+     */
+    private static void durableH2Commits(Jdbi jdbi) {
+        jdbi.setTransactionHandler(new DelegatingTransactionHandler(new LocalTransactionHandler()) {
+            @Override
+            public void commit(Handle handle) {
+                super.commit(handle);
+                checkpoint(handle.getConnection());
+            }
+        });
+        jdbi.addCustomizer(new StatementCustomizer() {
+            @Override
+            public void afterExecution(PreparedStatement statement, StatementContext ctx) throws SQLException {
+                String sql = ctx.getRawSql().stripLeading();
+                boolean read = sql.regionMatches(true, 0, "SELECT", 0, 6);
+                if (!read && ctx.getConnection().getAutoCommit()) {
+                    checkpoint(ctx.getConnection());
+                }
+            }
+        });
+    }
+
+    private static void checkpoint(Connection connection) {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            throw new org.jdbi.v3.core.ConnectionException(e);
+        }
     }
 
     public static Database open(String url, String user, String password) {
