@@ -108,15 +108,25 @@ final class OpenApi {
         if (!schemas.containsKey(name)) {
             schemas.put(name, Map.of()); // placeholder against recursion
             Map<String, Object> properties = new LinkedHashMap<>();
-            for (RecordComponent rc : c.getRecordComponents()) {
-                if (rc.getAccessor().isAnnotationPresent(com.fasterxml.jackson.annotation.JsonIgnore.class)) {
-                    continue;
-                }
-                properties.put(jsonName(rc), schema(rc.getGenericType()));
-            }
+            addProperties(c, properties);
             schemas.put(name, Map.of("type", "object", "properties", properties));
         }
         return Map.of("$ref", "#/components/schemas/" + name);
+    }
+
+    /** The JSON properties of a record: its components, with {@code @JsonUnwrapped} ones inlined as Jackson writes them. */
+    private void addProperties(Class<?> record, Map<String, Object> properties) {
+        for (RecordComponent rc : record.getRecordComponents()) {
+            if (rc.getAccessor().isAnnotationPresent(com.fasterxml.jackson.annotation.JsonIgnore.class)) {
+                continue;
+            }
+            if (rc.isAnnotationPresent(com.fasterxml.jackson.annotation.JsonUnwrapped.class)
+                    || rc.getAccessor().isAnnotationPresent(com.fasterxml.jackson.annotation.JsonUnwrapped.class)) {
+                addProperties(rc.getType(), properties);
+            } else {
+                properties.put(jsonName(rc), schema(rc.getGenericType()));
+            }
+        }
     }
 
     static String jsonName(RecordComponent rc) {

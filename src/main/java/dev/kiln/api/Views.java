@@ -2,6 +2,7 @@ package dev.kiln.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.kiln.workload.CronJobSpec;
 import dev.kiln.workload.GroupVersionKind;
 import dev.kiln.workload.ProbeSpec;
@@ -27,7 +28,8 @@ public final class Views {
 
     public record ListGvk(String version, String kind) {}
 
-    public record Item(
+    /** The fields a list item and a get response share (API.md lists them twice; here they are written once). */
+    public record Summary(
             String workloadId,
             String workspaceId,
             Resource resource,
@@ -48,10 +50,12 @@ public final class Views {
             int schedulerOrder,
             int dispatchCount,
             @JsonProperty("isTolerateAll") boolean isTolerateAll,
-            ListGvk groupVersionKind,
             long timeout,
             String workloadUid,
             String k8sObjectUid) {}
+
+    /** A list item: the summary, with the group-less kind API.md shows in lists. */
+    public record Item(@JsonUnwrapped Summary summary, ListGvk groupVersionKind) {}
 
     public record ListResponse(long totalCount, List<Item> items) {}
 
@@ -73,30 +77,8 @@ public final class Views {
             List<ContainerView> containers) {}
 
     public record Detail(
-            String workloadId,
-            String workspaceId,
-            Resource resource,
-            String displayName,
-            String description,
-            String userId,
-            String userName,
-            String clusterId,
-            String phase,
-            String message,
-            int priority,
-            String creationTime,
-            String startTime,
-            String endTime,
-            String deletionTime,
-            String runtime,
-            long secondsUntilTimeout,
-            int schedulerOrder,
-            int dispatchCount,
-            @JsonProperty("isTolerateAll") boolean isTolerateAll,
+            @JsonUnwrapped Summary summary,
             GroupVersionKind groupVersionKind,
-            long timeout,
-            String workloadUid,
-            String k8sObjectUid,
             List<String> specifiedNodes,
             String image,
             String entryPoint,
@@ -115,19 +97,6 @@ public final class Views {
             List<String> dependencies,
             List<CronJobSpec> cronJobs,
             @JsonInclude(JsonInclude.Include.NON_NULL) String estimatedStartTime) {}
-
-    public record ServiceEndpointView(String podId, String host, int port) {}
-
-    public record ServiceResponse(
-            String workloadId,
-            String type,
-            String protocol,
-            String address,
-            int port,
-            Integer targetPort,
-            boolean listening,
-            String message,
-            List<ServiceEndpointView> endpoints) {}
 
     public record LogsResponse(String workloadId, String podId, String namespace, List<String> logs) {}
 
@@ -184,23 +153,22 @@ public final class Views {
         return Math.max(0, left);
     }
 
-    static Item item(Workload w, Instant now) {
+    static Summary summary(Workload w, Instant now) {
         WorkloadSpec s = w.spec();
-        return new Item(w.id(), s.workspaceId(), resource(s), s.displayName(), s.description(), w.userId(),
+        return new Summary(w.id(), s.workspaceId(), resource(s), s.displayName(), s.description(), w.userId(),
                 w.userName(), w.clusterId(), w.phase().name(), w.message(), s.priority(),
                 Times.format(w.creationTime()), Times.format(w.startTime()), Times.format(w.endTime()),
                 Times.format(w.deletionTime()), runtime(w, now), secondsUntilTimeout(w, now), w.schedulerOrder(),
-                w.dispatchCount(), s.isTolerateAll(), new ListGvk(s.groupVersionKind().version(), s.kind().name()),
-                s.timeout(), w.uid(), w.k8sObjectUid());
+                w.dispatchCount(), s.isTolerateAll(), s.timeout(), w.uid(), w.k8sObjectUid());
+    }
+
+    static Item item(Workload w, Instant now) {
+        return new Item(summary(w, now), new ListGvk(w.spec().groupVersionKind().version(), w.kind().name()));
     }
 
     static Detail detail(Workload w, Instant now, List<PodView> pods, Instant estimatedStart) {
         WorkloadSpec s = w.spec();
-        return new Detail(w.id(), s.workspaceId(), resource(s), s.displayName(), s.description(), w.userId(),
-                w.userName(), w.clusterId(), w.phase().name(), w.message(), s.priority(),
-                Times.format(w.creationTime()), Times.format(w.startTime()), Times.format(w.endTime()),
-                Times.format(w.deletionTime()), runtime(w, now), secondsUntilTimeout(w, now), w.schedulerOrder(),
-                w.dispatchCount(), s.isTolerateAll(), s.groupVersionKind(), s.timeout(), w.uid(), w.k8sObjectUid(),
+        return new Detail(summary(w, now), s.groupVersionKind(),
                 s.specifiedNodes(), s.image(), s.entryPoint(), s.isSupervised(), s.maxRetry(),
                 s.ttlSecondsAfterFinished(),
                 w.conditions().stream()

@@ -98,7 +98,7 @@ final class WorkloadRoutes {
                         ctx -> batch(ctx, (caller, id) -> { workloads.stop(caller, id); return null; })),
                 new Route(HandlerType.POST, BASE + "/clone", "Clone workloads", BatchRequest.class, Views.CloneResponse.class, List.of(), this::cloneAll),
                 new Route(HandlerType.GET, BASE + "/{workloadId}/service", "Get a workload's service: address, port, ready endpoints",
-                        null, Views.ServiceResponse.class, List.of(), this::service),
+                        null, dev.kiln.service.ServiceState.class, List.of(), this::service),
                 new Route(HandlerType.GET, BASE + "/{workloadId}/pods/{podId}/logs", "Get a pod's log", null, Views.LogsResponse.class, logParams, this::logs),
                 new Route(HandlerType.GET, BASE + "/{workloadId}/pods/{podId}/containers", "List a pod's containers and shells", null,
                         Views.ContainersResponse.class, List.of(), this::containers));
@@ -178,9 +178,7 @@ final class WorkloadRoutes {
         Workload w = workloads.get(caller, workloadId(ctx));
         var state = pods.service(w).orElseThrow(() -> new KilnException.NotFound("NotFound",
                 "workload " + w.id() + " has no service"));
-        Http.json(ctx, new Views.ServiceResponse(w.id(), state.type(), state.protocol(), state.address(), state.port(),
-                state.targetPort(), state.listening(), state.message(),
-                state.endpoints().stream().map(e -> new Views.ServiceEndpointView(e.podId(), e.host(), e.port())).toList()));
+        Http.json(ctx, state);
     }
 
     static Views.PodView podView(Pod p) {

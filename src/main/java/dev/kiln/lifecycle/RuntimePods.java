@@ -50,6 +50,7 @@ public final class RuntimePods implements PodService {
         boolean nodePort = "NodePort".equals(spec.serviceType());
         int port = nodePort && spec.nodePort() != null ? spec.nodePort() : spec.port();
         return java.util.Optional.of(new ServiceState(
+                w.id(),
                 nodePort ? "NodePort" : "ClusterIP",
                 spec.protocol() == null ? "TCP" : spec.protocol(),
                 status.map(ServiceNetwork.Status::address).orElse(""),

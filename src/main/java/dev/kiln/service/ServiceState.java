@@ -3,7 +3,8 @@ package dev.kiln.service;
 import java.util.List;
 
 /**
- * A workload's service as it is now: where it listens and which replicas it forwards to (the ready ones).
+ * A workload's service as it is now: where it listens and which replicas it forwards to (the ready ones). This is
+ * also the body of {@code GET /workloads/{id}/service}.
  *
  * @param address the address it listens on (empty until it listens)
  * @param port the port it listens on: {@code service.port}, or {@code nodePort} for NodePort
@@ -11,6 +12,7 @@ import java.util.List;
  * @param message what the service is doing, or why it cannot listen
  */
 public record ServiceState(
+        String workloadId,
         String type,
         String protocol,
         String address,
