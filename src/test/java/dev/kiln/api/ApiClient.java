@@ -35,7 +35,7 @@ public final class ApiClient {
     public record Response(int status, String body, HttpResponse<String> raw) {
         public JsonNode json() {
             try {
-                return JSON.readTree(body);
+                return body.isEmpty() ? JSON.nullNode() : JSON.readTree(body);
             } catch (IOException e) {
                 throw new UncheckedIOException("not JSON (status " + status + "): " + body, e);
             }

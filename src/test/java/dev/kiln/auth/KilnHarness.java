@@ -2,15 +2,12 @@ package dev.kiln.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.api.ApiClient;
 import dev.kiln.server.Kiln;
 import dev.kiln.server.KilnConfig;
 import dev.kiln.workload.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +28,6 @@ final class KilnHarness implements AutoCloseable {
     final Path dataDir;
     final Kiln kiln;
     final String base;
-    private final HttpClient client = HttpClient.newHttpClient();
 
     record Response(int status, String body) {
         @SuppressWarnings("unchecked")
@@ -77,24 +73,9 @@ final class KilnHarness implements AutoCloseable {
     }
 
     Response call(String method, String path, String token, Object body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : Json.write(body)));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        try {
-            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        ApiClient.Response r = new ApiClient(base, token).send(method, path,
+                body == null ? null : body instanceof String str ? str : Json.write(body), body == null ? null : "application/json");
+        return new Response(r.status(), r.body());
     }
 
     /** Calls and insists on 200. */

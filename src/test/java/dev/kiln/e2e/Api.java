@@ -3,13 +3,7 @@ package dev.kiln.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.kiln.api.ApiClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,48 +17,23 @@ import java.util.function.Predicate;
 
 /** The Kiln REST API as a client sees it: java.net.http against a running server. */
 final class Api {
-    static final ObjectMapper JSON = new ObjectMapper();
     static final Duration WAIT = Duration.ofSeconds(30);
     static final Set<String> TERMINAL = Set.of("Succeeded", "Failed", "Stopped");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String base;
+    /** The transport is the API tests' client; this class adds the workload-level helpers E2E tests need. */
+    private final ApiClient client;
 
     Api(String url) {
-        this.base = url + "/api/v1";
+        this.client = new ApiClient(url);
     }
 
-    record Response(int status, String body) {
-        JsonNode json() {
-            try {
-                return body.isEmpty() ? JSON.nullNode() : JSON.readTree(body);
-            } catch (IOException e) {
-                throw new UncheckedIOException("not JSON: " + body, e);
-            }
-        }
-    }
-
-    Response send(String method, String path, Object body) {
-        try {
-            HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
-            HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
-                    .timeout(Duration.ofSeconds(20))
-                    .header("Content-Type", "application/json")
-                    .method(method, publisher)
-                    .build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new Response(response.statusCode(), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + path, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    /** {@code path} is below /api/v1. */
+    ApiClient.Response send(String method, String path, Object body) {
+        return client.send(method, "/api/v1" + path, body == null ? null : ApiClient.toJson(body), "application/json");
     }
 
     JsonNode ok(String method, String path, Object body) {
-        Response r = send(method, path, body);
+        ApiClient.Response r = send(method, path, body);
         assertThat(r.status()).as(method + " " + path + " -> " + r.body()).isEqualTo(200);
         return r.json();
     }

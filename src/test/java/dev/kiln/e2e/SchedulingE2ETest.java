@@ -183,12 +183,12 @@ class SchedulingE2ETest {
 
         Map<String, Object> tainted = job("tainted", 1, "true");
         tainted.put("specifiedNodes", List.of("nt"));
-        Api.Response refused = api.send("POST", "/workloads", tainted);
+        dev.kiln.api.ApiClient.Response refused = api.send("POST", "/workloads", tainted);
         assertThat(refused.status()).as(refused.body()).isEqualTo(400);
         tainted.put("isTolerateAll", true);
         String t = api.submit(tainted);
 
-        Api.Response tooWide = api.send("POST", "/workloads", job("wide", 4, "true"));
+        dev.kiln.api.ApiClient.Response tooWide = api.send("POST", "/workloads", job("wide", 4, "true"));
         assertThat(tooWide.status()).as(tooWide.body()).isEqualTo(400);
         Map<String, Object> wide = job("wide", 4, "true");
         wide.put("isTolerateAll", true);
