@@ -1,6 +1,5 @@
 package dev.kiln.server;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -29,8 +28,8 @@ public final class Main implements Runnable {
 
     @Command(name = "server", mixinStandardHelpOptions = true, description = "Start the Kiln server.")
     static final class ServerCommand implements Callable<Integer> {
-        @Option(names = "--config", description = "YAML configuration file")
-        Path config;
+        @picocli.CommandLine.Mixin
+        ConfigOptions options = new ConfigOptions();
 
         @Option(names = "--port", description = "HTTP port (default 8080)")
         Integer port;
@@ -38,18 +37,11 @@ public final class Main implements Runnable {
         @Option(names = "--bind", description = "Address to listen on (default 127.0.0.1)")
         String bind;
 
-        @Option(names = "--data-dir", description = "Data directory (default ./data)")
-        String dataDir;
-
         @Override
         public Integer call() throws InterruptedException {
             KilnConfig cfg;
             try {
-                if (config != null && !Files.isRegularFile(config)) {
-                    System.err.println("kiln: config file " + config + " does not exist");
-                    return 2;
-                }
-                cfg = (config == null ? KilnConfig.defaults() : KilnConfig.load(config)).withOverrides(port, bind, dataDir);
+                cfg = options.load(port, bind);
             } catch (KilnConfig.ConfigException e) {
                 System.err.println("kiln: " + e.getMessage());
                 return 2;

@@ -40,11 +40,9 @@ final class UserCommand {
     @Option(names = "--token", description = "Admin token for --server (default: $KILN_TOKEN)")
     String token;
 
-    @Option(names = "--config", description = "YAML configuration file (data-dir mode)")
-    Path config;
-
-    @Option(names = "--data-dir", description = "Data directory (data-dir mode; default ./data)")
-    String dataDir;
+    /** Data-dir mode: the configuration and data directory of a stopped server. */
+    @picocli.CommandLine.Mixin
+    ConfigOptions options = new ConfigOptions();
 
     private String server() {
         return server != null ? server : System.getenv("KILN_SERVER");
@@ -70,7 +68,7 @@ final class UserCommand {
                 String t = token != null ? token : System.getenv("KILN_TOKEN");
                 call.apply(new HttpBackend(url, t));
             } else {
-                KilnConfig cfg = (config == null ? KilnConfig.defaults() : KilnConfig.load(config)).withOverrides(null, null, dataDir);
+                KilnConfig cfg = options.load(null, null);
                 Files.createDirectories(Path.of(cfg.dataDir()));
                 try (Database db = Database.open(cfg.databaseUrl(), cfg.database().user(), cfg.database().password())) {
                     call.apply(new DirectBackend(new UserStore(db), cfg));
