@@ -9,30 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.workload.Condition;
 import dev.kiln.workload.Phase;
 import dev.kiln.workload.Workload;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class CronTest {
-    @TempDir
-    Path dir;
-
-    LifecycleHarness h;
-
-    @BeforeEach
-    void setUp() {
-        h = new LifecycleHarness(dir, LifecycleHarness.settings());
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
-    }
-
+class CronTest extends HarnessTest {
     private static long cronFires(Workload w) {
         return w.conditions().stream().filter(c -> c.reason().equals("Cron")).count();
     }

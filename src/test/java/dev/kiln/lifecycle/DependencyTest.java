@@ -6,29 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.workload.Condition;
 import dev.kiln.workload.Phase;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class DependencyTest {
-    @TempDir
-    Path dir;
-
-    LifecycleHarness h;
-
-    @BeforeEach
-    void setUp() {
-        h = new LifecycleHarness(dir, LifecycleHarness.settings());
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
-    }
-
+class DependencyTest extends HarnessTest {
     @Test
     void waitsUntilEveryDependencySucceededThenRuns() {
         String a = h.create(job("a"));
