@@ -140,7 +140,12 @@ public final class WorkloadService {
         List<CronJobSpec> cronJobs =
                 p.cronJobs() != null ? validator.validateCronJobs(p.cronJobs(), now) : w.spec().cronJobs();
         b.cronJobs = List.of();
-        WorkloadSpec.Builder done = validator.validate(b.build(), now, w.id()).toBuilder();
+        WorkloadSpec.Builder done;
+        try {
+            done = validator.validate(b.build(), now, w.id()).toBuilder();
+        } catch (KilnException.Invalid e) {
+            throw asPatchFields(e);
+        }
         // as on create: an out-of-range priority is a 400 for everyone; only a valid 2 needs an admin
         if (p.priority() != null) {
             requirePriority(caller, done.priority);
@@ -149,6 +154,18 @@ public final class WorkloadService {
         Workload.Builder next = w.toBuilder();
         next.spec = done.build();
         return next.build();
+    }
+
+    /**
+     * Errors named as the patch body names its fields: a patch sends {@code gpu}, not {@code resource.gpu}, so a
+     * bad value is reported as {@code gpu} — the same name a wrong JSON type in that field gets.
+     */
+    private static KilnException.Invalid asPatchFields(KilnException.Invalid e) {
+        return new KilnException.Invalid(e.details().stream()
+                .map(d -> d.field().startsWith("resource.")
+                        ? new dev.kiln.workload.FieldError(d.field().substring("resource.".length()), d.message())
+                        : d)
+                .toList());
     }
 
     private static String firstPodField(PatchRequest p) {

@@ -273,10 +273,10 @@ class WorkloadApiTest {
     void patchIsValidatedAsOnCreate() {
         String id = api.create(CreateBody.pytorchJob("bad patch").build());
         assertError(api.patch(W + "/" + id, Map.of("priority", 3)), 400, "priority");
-        assertError(api.patch(W + "/" + id, Map.of("gpu", "nine")), 400, "resource.gpu");
-        assertError(api.patch(W + "/" + id, Map.of("gpu", "9")), 400, "resource.gpu");
-        assertError(api.patch(W + "/" + id, Map.of("replica", 4)), 400, "resource.replica");
-        assertError(api.patch(W + "/" + id, Map.of("memory", "2Gi", "sharedMemory", "4Gi")), 400, "resource.sharedMemory");
+        assertError(api.patch(W + "/" + id, Map.of("gpu", "nine")), 400, "gpu");
+        assertError(api.patch(W + "/" + id, Map.of("gpu", "9")), 400, "gpu");
+        assertError(api.patch(W + "/" + id, Map.of("replica", 4)), 400, "replica");
+        assertError(api.patch(W + "/" + id, Map.of("memory", "2Gi", "sharedMemory", "4Gi")), 400, "sharedMemory");
         assertError(api.patch(W + "/" + id, Map.of("entryPoint", "%%%")), 400, "entryPoint");
         assertError(api.patch(W + "/" + id, Map.of("env", Map.of("1BAD", "x"))), 400, "env.1BAD");
         assertError(api.patch(W + "/" + id, Map.of("timeout", -1)), 400, "timeout");
